@@ -1,0 +1,99 @@
+package dev.trellis.embedded;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * A real PostgreSQL server run from the zonky binaries (no Docker, no system install). With a
+ * persistent data directory the databases survive restarts; every service gets its own database
+ * on the one server, as it would on a shared managed Postgres.
+ */
+public final class EmbeddedPostgres implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgres.class);
+
+    private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;
+
+    private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres server) {
+        this.server = server;
+    }
+
+    /**
+     * @param dataDir kept between starts when it already holds a cluster
+     * @param port    0 for any free port
+     */
+    public static EmbeddedPostgres start(Path dataDir, int port) {
+        try {
+            Files.createDirectories(dataDir);
+            boolean existing = Files.exists(dataDir.resolve("PG_VERSION"));
+            var server = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(false)
+                    .setPort(port == 0 ? EmbeddedKafka.freePort() : port)
+                    .setServerConfig("fsync", "off")
+                    .setServerConfig("synchronous_commit", "off")
+                    .setServerConfig("full_page_writes", "off")
+                    .setServerConfig("max_connections", "200")
+                    .start();
+            log.info("PostgreSQL listening on 127.0.0.1:{}, data in {} ({})", server.getPort(), dataDir,
+                    existing ? "existing cluster" : "new cluster");
+            return new EmbeddedPostgres(server);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start PostgreSQL in " + dataDir, e);
+        }
+    }
+
+    /** Creates {@code database} unless it exists, and returns its JDBC URL. */
+    public String ensureDatabase(String database) {
+        try (Connection connection = server.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement()) {
+            try (ResultSet rs = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
+                if (!rs.next()) {
+                    statement.execute("CREATE DATABASE \"" + database + "\"");
+                }
+            }
+            return jdbcUrl(database);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create database " + database, e);
+        }
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + server.getPort() + "/" + database;
+    }
+
+    public String username() {
+        return "postgres";
+    }
+
+    public String password() {
+        return "postgres";
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public DataSource dataSource(String database) {
+        return server.getDatabase(username(), database);
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.trellis.kafka;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+import java.util.Map;
+
+/**
+ * Kafka client defaults shared by every service, added with the lowest precedence so any
+ * service or deployment can still override them. Values are raw bytes: each service decodes
+ * with {@code WireCodec} itself, so an unreadable record fails in the listener and reaches the
+ * dead-letter topic with the reason, rather than failing inside the consumer's poll.
+ */
+class KafkaDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor {
+
+    private static final Map<String, Object> DEFAULTS = Map.ofEntries(
+            Map.entry("spring.kafka.producer.key-serializer", "org.apache.kafka.common.serialization.StringSerializer"),
+            Map.entry("spring.kafka.producer.value-serializer", "org.apache.kafka.common.serialization.ByteArraySerializer"),
+            Map.entry("spring.kafka.producer.acks", "all"),
+            Map.entry("spring.kafka.producer.properties.linger.ms", "1"),
+            Map.entry("spring.kafka.producer.properties.enable.idempotence", "true"),
+            Map.entry("spring.kafka.consumer.key-deserializer", "org.apache.kafka.common.serialization.StringDeserializer"),
+            Map.entry("spring.kafka.consumer.value-deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer"),
+            Map.entry("spring.kafka.consumer.auto-offset-reset", "earliest"),
+            Map.entry("spring.kafka.consumer.properties.fetch.max.wait.ms", "10"),
+            Map.entry("spring.kafka.listener.missing-topics-fatal", "false"));
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        environment.getPropertySources().addLast(new MapPropertySource("trellisKafkaDefaults", DEFAULTS));
+    }
+}

@@ -1,0 +1,84 @@
+package dev.trellis.protocol;
+
+import dev.trellis.protocol.spec.WorkflowSpec;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Reads and writes wire records (Kafka messages as JSON) and workflow specs (JSON or YAML).
+ * Unknown fields are rejected in specs, so a typo is an error rather than silently ignored, and
+ * tolerated in messages, so a newer sender does not break an older reader.
+ */
+public final class WireCodec {
+
+    private static final ObjectMapper MESSAGES = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+    private static final ObjectMapper SPEC_JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+    private static final ObjectMapper SPEC_YAML = YAMLMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private WireCodec() {
+    }
+
+    public static byte[] write(Object message) {
+        return MESSAGES.writeValueAsBytes(message);
+    }
+
+    public static String writeString(Object value) {
+        return MESSAGES.writeValueAsString(value);
+    }
+
+    /** @throws UnreadableMessageException when the bytes are not a valid {@code type} */
+    public static <T> T read(byte[] bytes, Class<T> type) {
+        try {
+            return MESSAGES.readValue(bytes, type);
+        } catch (JacksonException e) {
+            throw new UnreadableMessageException("not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public static <T> T convert(Object value, Class<T> type) {
+        return MESSAGES.convertValue(value, type);
+    }
+
+    /**
+     * Parses a workflow spec; YAML when the text does not start with '{' (JSON is valid YAML, but
+     * the JSON parser gives better error positions).
+     *
+     * @throws UnreadableMessageException with the parser's position when the text is malformed
+     */
+    public static WorkflowSpec readSpec(String text) {
+        ObjectMapper mapper = text.stripLeading().startsWith("{") ? SPEC_JSON : SPEC_YAML;
+        try {
+            return mapper.readValue(text, WorkflowSpec.class);
+        } catch (JacksonException e) {
+            throw new UnreadableMessageException(describe(e), e);
+        }
+    }
+
+    private static String describe(JacksonException e) {
+        String path = e.getPath().isEmpty() ? "" : " at " + pathOf(e);
+        var location = e.getLocation();
+        String where = location == null ? "" : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+        return e.getOriginalMessage() + path + where;
+    }
+
+    private static String pathOf(JacksonException e) {
+        StringBuilder path = new StringBuilder("$");
+        for (JacksonException.Reference ref : e.getPath()) {
+            if (ref.getPropertyName() != null) {
+                path.append('.').append(ref.getPropertyName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+}

@@ -1,0 +1,27 @@
+package dev.trellis.protocol.message;
+
+import java.util.List;
+
+/**
+ * A worker block's periodic sign of life, sent on the heartbeats topic.
+ *
+ * @param running the attempts the block is running now, as "workflowId/taskId#attempt"
+ */
+public record HeartbeatMessage(
+        int version,
+        String site,
+        String blockId,
+        String workerId,
+        String host,
+        long pid,
+        int slots,
+        int busySlots,
+        List<String> running,
+        long sentAtMillis) {
+
+    public static final int CURRENT_VERSION = 1;
+
+    public HeartbeatMessage {
+        running = running == null ? List.of() : running;
+    }
+}

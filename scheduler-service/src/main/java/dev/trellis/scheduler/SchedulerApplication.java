@@ -1,0 +1,24 @@
+package dev.trellis.scheduler;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/** The scheduler-service: Trellis's DataFlowKernel. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+@EnableScheduling
+public class SchedulerApplication {
+
+    /** Its own config file name, so the three services can share one JVM in the standalone mode. */
+    public static final String CONFIG_NAME = "spring.config.name=scheduler,application";
+
+    public static SpringApplicationBuilder application() {
+        return new SpringApplicationBuilder(SchedulerApplication.class).properties(CONFIG_NAME);
+    }
+
+    public static void main(String[] args) {
+        application().run(args);
+    }
+}

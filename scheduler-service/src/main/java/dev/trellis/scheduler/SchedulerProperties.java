@@ -1,0 +1,56 @@
+package dev.trellis.scheduler;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Settings of the scheduler-service ({@code trellis.scheduler.*}).
+ *
+ * @param dataRoot storage shared with the workers; each workflow's files live in {@code dataRoot/<workflowId>}
+ * @param sites    the sites tasks can run on; each has its own Kafka task topic
+ */
+@ConfigurationProperties("trellis.scheduler")
+public record SchedulerProperties(
+        @DefaultValue("./.trellis/data") Path dataRoot,
+        List<Site> sites,
+        @DefaultValue Dispatch dispatch,
+        @DefaultValue Limits limits) {
+
+    public SchedulerProperties {
+        sites = sites == null || sites.isEmpty() ? List.of(new Site("threads", "threads", 4)) : List.copyOf(sites);
+    }
+
+    /**
+     * @param executor      how its blocks run apps: {@code threads} (slots are threads) — shown to users, as in Parsl
+     * @param slotsPerBlock tasks one block runs at once
+     */
+    public record Site(String name, @DefaultValue("threads") String executor, @DefaultValue("4") int slotsPerBlock) {
+    }
+
+    /**
+     * @param tickInterval        how often retries that waited out their back-off and lost workers are handled
+     * @param workerTimeout       a block silent this long is lost; its running attempts run again elsewhere
+     * @param taskTopicPartitions partitions of each site's task topic: the most blocks that can consume a site at once
+     */
+    public record Dispatch(
+            @DefaultValue("500ms") Duration tickInterval,
+            @DefaultValue("10s") Duration workerTimeout,
+            @DefaultValue("16") int taskTopicPartitions) {
+    }
+
+    /**
+     * @param maxTasks    the most tasks one workflow may hold
+     * @param maxSpecSize the largest workflow document accepted
+     */
+    public record Limits(@DefaultValue("200000") int maxTasks, @DefaultValue("64MB") DataSize maxSpecSize) {
+    }
+
+    public List<String> siteNames() {
+        return sites.stream().map(Site::name).toList();
+    }
+}

@@ -1,0 +1,9 @@
+package dev.trellis.scheduler.store;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A row of {@code workflows}. */
+public record WorkflowRow(UUID id, String name, String status, String specJson, String labelsJson, boolean sealed,
+                          Instant submittedAt, Instant finishedAt, int taskCount) {
+}

@@ -1,0 +1,190 @@
+package dev.trellis.scheduler.store;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The scheduler's rows in Postgres. Writes are batched per engine step (one round trip for all
+ * the tasks a result touched), because per-task round trips are what limits throughput.
+ */
+@Repository
+public class WorkflowStore {
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate batch;
+
+    WorkflowStore(JdbcClient jdbc, JdbcTemplate batch) {
+        this.jdbc = jdbc;
+        this.batch = batch;
+    }
+
+    public void insertWorkflow(WorkflowRow workflow) {
+        jdbc.sql("""
+                        INSERT INTO workflows (id, name, status, spec, labels, sealed, submitted_at, task_count)
+                        VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?)""")
+                .params(workflow.id(), workflow.name(), workflow.status(), workflow.specJson(), workflow.labelsJson(),
+                        workflow.sealed(), Timestamp.from(workflow.submittedAt()), workflow.taskCount())
+                .update();
+    }
+
+    public void insertTaskBatch(UUID workflowId, int seq, String tasksJson) {
+        jdbc.sql("INSERT INTO workflow_task_batches (workflow_id, seq, tasks) VALUES (?, ?, ?::jsonb)")
+                .params(workflowId, seq, tasksJson).update();
+    }
+
+    public List<String> findTaskBatches(UUID workflowId) {
+        return jdbc.sql("SELECT tasks::text FROM workflow_task_batches WHERE workflow_id = ? ORDER BY seq")
+                .param(workflowId).query(String.class).list();
+    }
+
+    public void addTaskCount(UUID workflowId, int added) {
+        jdbc.sql("UPDATE workflows SET task_count = task_count + ? WHERE id = ?").params(added, workflowId).update();
+    }
+
+    public void seal(UUID workflowId) {
+        jdbc.sql("UPDATE workflows SET sealed = true WHERE id = ?").param(workflowId).update();
+    }
+
+    public void finishWorkflow(UUID workflowId, String status, Instant at) {
+        jdbc.sql("UPDATE workflows SET status = ?, finished_at = ? WHERE id = ?")
+                .params(status, at == null ? null : Timestamp.from(at), workflowId).update();
+    }
+
+    public void updateWorkflowStatus(UUID workflowId, String status) {
+        jdbc.sql("UPDATE workflows SET status = ? WHERE id = ?").params(status, workflowId).update();
+    }
+
+    /** Inserts new tasks or overwrites the state of known ones, all in one batch. */
+    public void upsertTasks(UUID workflowId, List<TaskRow> tasks, Instant at) {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        Timestamp now = Timestamp.from(at);
+        batch.batchUpdate("""
+                        INSERT INTO tasks (workflow_id, task_id, app_name, state, attempt, site, result, error, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
+                        ON CONFLICT (workflow_id, task_id) DO UPDATE SET
+                          state = excluded.state, attempt = excluded.attempt, site = excluded.site,
+                          result = excluded.result, error = excluded.error, updated_at = excluded.updated_at""",
+                tasks, 1000, (ps, task) -> {
+                    ps.setObject(1, workflowId);
+                    ps.setString(2, task.taskId());
+                    ps.setString(3, task.appName());
+                    ps.setString(4, task.state());
+                    ps.setInt(5, task.attempt());
+                    ps.setString(6, task.site());
+                    ps.setString(7, task.resultJson());
+                    ps.setString(8, task.error());
+                    ps.setTimestamp(9, now);
+                });
+    }
+
+    public void insertAttempts(List<AttemptRow> attempts) {
+        if (attempts.isEmpty()) {
+            return;
+        }
+        batch.batchUpdate("""
+                        INSERT INTO attempts (workflow_id, task_id, attempt, site, status, queued_at)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (workflow_id, task_id, attempt) DO NOTHING""",
+                attempts, 1000, (ps, attempt) -> {
+                    ps.setObject(1, attempt.workflowId());
+                    ps.setString(2, attempt.taskId());
+                    ps.setInt(3, attempt.attempt());
+                    ps.setString(4, attempt.site());
+                    ps.setString(5, attempt.status());
+                    ps.setTimestamp(6, Timestamp.from(attempt.queuedAt()));
+                });
+    }
+
+    /** Records what a worker reported about an attempt (STARTED, or its end). */
+    public void updateAttempts(List<AttemptRow> reports) {
+        if (reports.isEmpty()) {
+            return;
+        }
+        batch.batchUpdate("""
+                        UPDATE attempts SET status = ?, block_id = COALESCE(?, block_id), worker_id = COALESCE(?, worker_id),
+                          pid = COALESCE(?, pid), exit_code = ?, error = ?, stdout_tail = ?, stderr_tail = ?,
+                          started_at = COALESCE(?, started_at), finished_at = ?
+                        WHERE workflow_id = ? AND task_id = ? AND attempt = ?""",
+                reports, 1000, (ps, a) -> {
+                    ps.setString(1, a.status());
+                    ps.setString(2, a.blockId());
+                    ps.setString(3, a.workerId());
+                    ps.setObject(4, a.pid());
+                    ps.setObject(5, a.exitCode());
+                    ps.setString(6, a.error());
+                    ps.setString(7, a.stdoutTail());
+                    ps.setString(8, a.stderrTail());
+                    ps.setTimestamp(9, a.startedAt() == null ? null : Timestamp.from(a.startedAt()));
+                    ps.setTimestamp(10, a.finishedAt() == null ? null : Timestamp.from(a.finishedAt()));
+                    ps.setObject(11, a.workflowId());
+                    ps.setString(12, a.taskId());
+                    ps.setInt(13, a.attempt());
+                });
+    }
+
+    public Optional<WorkflowRow> findWorkflow(UUID id) {
+        return jdbc.sql("SELECT * FROM workflows WHERE id = ?").param(id).query(WorkflowStore::workflowRow).optional();
+    }
+
+    public List<UUID> findActiveWorkflowIds() {
+        return jdbc.sql("SELECT id FROM workflows WHERE finished_at IS NULL ORDER BY submitted_at")
+                .query(UUID.class).list();
+    }
+
+    public List<WorkflowRow> listWorkflows(String name, String status, int offset, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM workflows WHERE true");
+        List<Object> params = new ArrayList<>();
+        if (name != null) {
+            sql.append(" AND name = ?");
+            params.add(name);
+        }
+        if (status != null) {
+            sql.append(" AND status = ?");
+            params.add(status);
+        }
+        sql.append(" ORDER BY submitted_at DESC, id OFFSET ? LIMIT ?");
+        params.add(offset);
+        params.add(limit);
+        return jdbc.sql(sql.toString()).params(params).query(WorkflowStore::workflowRow).list();
+    }
+
+    public List<TaskRow> findTasks(UUID workflowId) {
+        return jdbc.sql("SELECT task_id, app_name, state, attempt, site, result::text AS result, error FROM tasks WHERE workflow_id = ?")
+                .param(workflowId)
+                .query((rs, n) -> new TaskRow(rs.getString("task_id"), rs.getString("app_name"), rs.getString("state"),
+                        rs.getInt("attempt"), rs.getString("site"), rs.getString("result"), rs.getString("error")))
+                .list();
+    }
+
+    public List<AttemptRow> findAttempts(UUID workflowId) {
+        return jdbc.sql("SELECT * FROM attempts WHERE workflow_id = ? ORDER BY task_id, attempt")
+                .param(workflowId)
+                .query((rs, n) -> new AttemptRow(rs.getObject("workflow_id", UUID.class), rs.getString("task_id"),
+                        rs.getInt("attempt"), rs.getString("site"), rs.getString("status"), rs.getString("block_id"),
+                        rs.getString("worker_id"), (Long) rs.getObject("pid"), (Integer) rs.getObject("exit_code"),
+                        rs.getString("error"), rs.getString("stdout_tail"), rs.getString("stderr_tail"),
+                        instant(rs.getTimestamp("queued_at")), instant(rs.getTimestamp("started_at")),
+                        instant(rs.getTimestamp("finished_at"))))
+                .list();
+    }
+
+    private static WorkflowRow workflowRow(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new WorkflowRow(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("status"),
+                rs.getString("spec"), rs.getString("labels"), rs.getBoolean("sealed"),
+                instant(rs.getTimestamp("submitted_at")), instant(rs.getTimestamp("finished_at")), rs.getInt("task_count"));
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

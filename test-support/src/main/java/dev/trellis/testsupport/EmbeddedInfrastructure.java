@@ -1,0 +1,50 @@
+package dev.trellis.testsupport;
+
+import dev.trellis.embedded.EmbeddedKafka;
+import dev.trellis.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** In-process KRaft broker and zonky PostgreSQL, in a temporary directory removed with the JVM. */
+final class EmbeddedInfrastructure implements TestInfrastructure {
+
+    private final EmbeddedKafka kafka;
+    private final EmbeddedPostgres postgres;
+
+    EmbeddedInfrastructure() {
+        try {
+            Path dir = Files.createTempDirectory("trellis-test-");
+            postgres = EmbeddedPostgres.start(dir.resolve("postgres"), 0);
+            kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0, 4);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                kafka.close();
+                postgres.close();
+            }, "trellis-test-infrastructure-stop"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    @Override
+    public String jdbcUrl(String database) {
+        return postgres.ensureDatabase(database);
+    }
+
+    @Override
+    public String username() {
+        return postgres.username();
+    }
+
+    @Override
+    public String password() {
+        return postgres.password();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.trellis.worker.block;
+
+import dev.trellis.worker.WorkerProperties;
+import dev.trellis.worker.app.AppExecutor;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/** The block's parts: its slots, the execution that runs tasks in them, and its heartbeat. */
+@Configuration(proxyBeanMethods = false)
+class BlockConfiguration {
+
+    @Bean(destroyMethod = "")
+    SlotPool slotPool(WorkerProperties properties, MeterRegistry meters) {
+        SlotPool pool = new SlotPool(properties.slots(), properties.python());
+        Gauge.builder("trellis.worker.slots", pool, SlotPool::size).tag("site", properties.site())
+                .description("Slots of this block").register(meters);
+        Gauge.builder("trellis.worker.slots.busy", pool, SlotPool::busy).tag("site", properties.site())
+                .description("Slots of this block running a task").register(meters);
+        return pool;
+    }
+
+    @Bean
+    TaskExecution taskExecution(WorkerProperties properties, AppExecutor apps, SlotPool slots,
+                                KafkaTemplate<String, byte[]> kafka, MeterRegistry meters) {
+        return new TaskExecution(properties, apps, slots, kafka, meters);
+    }
+
+    @Bean
+    HeartbeatPublisher heartbeatPublisher(WorkerProperties properties, SlotPool slots, TaskExecution execution,
+                                          KafkaTemplate<String, byte[]> kafka) {
+        return new HeartbeatPublisher(properties, slots, execution, kafka);
+    }
+}

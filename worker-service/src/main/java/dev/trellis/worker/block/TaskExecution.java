@@ -1,0 +1,157 @@
+package dev.trellis.worker.block;
+
+import dev.trellis.protocol.Topics;
+import dev.trellis.protocol.WireCodec;
+import dev.trellis.protocol.message.AttemptStatus;
+import dev.trellis.protocol.message.ResultMessage;
+import dev.trellis.protocol.message.TaskMessage;
+import dev.trellis.worker.WorkerProperties;
+import dev.trellis.worker.app.AppExecutor;
+import dev.trellis.worker.app.AppOutcome;
+import dev.trellis.worker.app.Slot;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs taken tasks on the block's slot threads and reports on them: STARTED before the task runs
+ * (and before its offset is committed), then SUCCEEDED or FAILED.
+ */
+class TaskExecution implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskExecution.class);
+    private static final long PID = ProcessHandle.current().pid();
+
+    private final WorkerProperties properties;
+    private final AppExecutor apps;
+    private final SlotPool slots;
+    private final KafkaTemplate<String, byte[]> kafka;
+    private final MeterRegistry meters;
+    private final ExecutorService slotThreads;
+    private final Map<String, TaskMessage> running = new ConcurrentHashMap<>();
+    private volatile Runnable slotReleased = () -> { };
+
+    TaskExecution(WorkerProperties properties, AppExecutor apps, SlotPool slots,
+                  KafkaTemplate<String, byte[]> kafka, MeterRegistry meters) {
+        this.properties = properties;
+        this.apps = apps;
+        this.slots = slots;
+        this.kafka = kafka;
+        this.meters = meters;
+        AtomicInteger threadNumber = new AtomicInteger();
+        this.slotThreads = Executors.newFixedThreadPool(slots.size(),
+                r -> new Thread(r, "slot-" + properties.blockId() + "-" + threadNumber.getAndIncrement()));
+    }
+
+    void onSlotReleased(Runnable callback) {
+        this.slotReleased = callback;
+    }
+
+    /** Reports STARTED (waiting for the broker's ack) and hands the task to a slot thread. */
+    void start(TaskMessage task, Slot slot) {
+        long startedAt = System.currentTimeMillis();
+        try {
+            report(task, AttemptStatus.STARTED, null, startedAt, 0);
+        } catch (RuntimeException e) {
+            release(slot);
+            throw e;
+        }
+        running.put(attemptKey(task), task);
+        slotThreads.execute(() -> run(task, slot, startedAt));
+    }
+
+    private void run(TaskMessage task, Slot slot, long startedAt) {
+        AppOutcome outcome;
+        try {
+            outcome = apps.execute(task, slot);
+        } catch (RuntimeException e) {
+            outcome = AppOutcome.failure("worker error: " + e);
+        } finally {
+            running.remove(attemptKey(task));
+            release(slot);
+        }
+        long finishedAt = System.currentTimeMillis();
+        Timer.builder("trellis.worker.task.duration")
+                .description("Time apps ran on this block")
+                .tag("site", properties.site()).tag("app_type", task.app().type().wireName())
+                .tag("status", outcome.succeeded() ? "succeeded" : "failed")
+                .publishPercentileHistogram()
+                .register(meters)
+                .record(finishedAt - startedAt, TimeUnit.MILLISECONDS);
+        log.info("task {}/{} attempt {} {} in {} ms{}", task.workflowId(), task.taskId(), task.attempt(),
+                outcome.succeeded() ? "succeeded" : "failed", finishedAt - startedAt,
+                outcome.succeeded() ? "" : ": " + firstLine(outcome.error()));
+        try {
+            report(task, outcome.succeeded() ? AttemptStatus.SUCCEEDED : AttemptStatus.FAILED, outcome, startedAt, finishedAt);
+        } catch (RuntimeException e) {
+            // The scheduler will see this block's heartbeat stop listing the attempt and run it again.
+            log.error("could not report the result of {}/{} attempt {}", task.workflowId(), task.taskId(), task.attempt(), e);
+        }
+    }
+
+    private void release(Slot slot) {
+        slots.release(slot);
+        slotReleased.run();
+    }
+
+    private void report(TaskMessage task, AttemptStatus status, AppOutcome outcome, long startedAt, long finishedAt) {
+        ResultMessage message = new ResultMessage(ResultMessage.CURRENT_VERSION, task.workflowId(), task.taskId(),
+                task.attempt(), status,
+                outcome == null ? null : outcome.result(),
+                outcome == null ? null : outcome.error(),
+                outcome == null ? null : outcome.exitCode(),
+                properties.site(), properties.blockId(), properties.blockId() + "/" + PID,
+                outcome == null || outcome.pid() == null ? PID : outcome.pid(),
+                startedAt, finishedAt,
+                outcome == null ? null : outcome.stdoutTail(),
+                outcome == null ? null : outcome.stderrTail());
+        try {
+            kafka.send(Topics.RESULTS, message.key(), WireCodec.write(message)).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reporting " + message.key(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not report " + status + " for " + message.key(), e);
+        }
+    }
+
+    /** What the block runs now, as "workflowId/taskId#attempt", for heartbeats. */
+    List<String> runningAttempts() {
+        return List.copyOf(running.keySet());
+    }
+
+    private static String attemptKey(TaskMessage task) {
+        return task.key() + "#" + task.attempt();
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
+    }
+
+    /** Drains: running tasks finish and report (up to the shutdown timeout) before the slots close. */
+    @Override
+    public void close() throws InterruptedException {
+        slotThreads.shutdown();
+        if (!slotThreads.awaitTermination(30, TimeUnit.SECONDS)) {
+            log.warn("block {} stopped with tasks still running: {}", properties.blockId(), runningAttempts());
+            slotThreads.shutdownNow();
+        }
+        slots.close();
+    }
+}

@@ -1,0 +1,136 @@
+package dev.trellis.worker.app;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static dev.trellis.worker.app.TaskBuilder.bashTask;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BashAppRunnerTest {
+
+    @TempDir
+    Path dataRoot;
+
+    private final Slot slot = new Slot(0);
+
+    @AfterEach
+    void closeSlot() {
+        slot.close();
+    }
+
+    private AppOutcome run(TaskBuilder task) {
+        return new AppExecutor(dataRoot, List.of(new BashAppRunner())).execute(task.build(), slot);
+    }
+
+    private Path workflowFile(String relative) {
+        return dataRoot.resolve("wf-1").resolve(relative);
+    }
+
+    @Test
+    void theCommandIsRenderedOverInputsAndOutputsAndWritesTheOutputFile() throws IOException {
+        Files.createDirectories(workflowFile("."));
+        Files.writeString(workflowFile("random-0.txt"), "3\n");
+        Files.writeString(workflowFile("random 1.txt"), "4\n");
+
+        AppOutcome outcome = run(bashTask("cat {inputs} > {outputs[0]}")
+                .inputs("random-0.txt", "random 1.txt").outputs("all.txt"));
+
+        assertThat(outcome.succeeded()).as(outcome.error()).isTrue();
+        assertThat(outcome.result()).isEqualTo(0);
+        assertThat(outcome.exitCode()).isZero();
+        assertThat(workflowFile("all.txt")).hasContent("3\n4");
+    }
+
+    @Test
+    void argsAreRenderedIntoTheCommand() {
+        AppOutcome outcome = run(bashTask("echo {args.greeting} > {outputs[0]}")
+                .arg("greeting", "hello world").outputs("greeting.txt"));
+
+        assertThat(outcome.succeeded()).as(outcome.error()).isTrue();
+        assertThat(workflowFile("greeting.txt")).hasContent("hello world");
+    }
+
+    @Test
+    void aNonZeroExitIsAFailureCarryingTheExitCodeAndStderr() {
+        AppOutcome outcome = run(bashTask("echo 'disk on fire' >&2; exit 3"));
+
+        assertThat(outcome.succeeded()).isFalse();
+        assertThat(outcome.exitCode()).isEqualTo(3);
+        assertThat(outcome.error()).startsWith("BashExitFailure: exit code 3").contains("disk on fire");
+        assertThat(outcome.result()).isNull();
+    }
+
+    @Test
+    void stdoutAndStderrAreCapturedToFilesInTheTaskDirectory() {
+        AppOutcome outcome = run(bashTask("echo to-out; echo to-err >&2; pwd").taskId("t-42"));
+
+        Path taskDir = workflowFile("tasks/t-42");
+        assertThat(taskDir.resolve("stdout.txt")).hasContent("to-out\n" + taskDir);
+        assertThat(taskDir.resolve("stderr.txt")).hasContent("to-err");
+        assertThat(outcome.stdoutTail()).isEqualTo("to-out\n" + taskDir);
+        assertThat(outcome.stderrTail()).isEqualTo("to-err");
+    }
+
+    @Test
+    void stdoutAndStderrGoWhereTheAppNamesThem() {
+        run(bashTask("echo out; echo err >&2").stdout("logs/run.out").stderr("logs/run.out"));
+
+        assertThat(workflowFile("tasks/task-1/logs/run.out")).hasContent("out\nerr");
+    }
+
+    @Test
+    void walltimeKillsTheCommandAndTheChildrenItStarted() throws IOException {
+        Instant start = Instant.now();
+
+        AppOutcome outcome = run(bashTask("sleep 60 & echo $! > child.pid; wait").walltimeSeconds(1));
+
+        assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
+        assertThat(outcome.succeeded()).isFalse();
+        assertThat(outcome.error()).isEqualTo("Walltime exceeded after 1s");
+        long childPid = Long.parseLong(Files.readString(workflowFile("tasks/task-1/child.pid")).strip());
+        assertThat(ProcessState.isRunning(childPid)).as("sleep 60 still running").isFalse();
+        assertThat(ProcessState.isRunning(outcome.pid())).as("bash still running").isFalse();
+    }
+
+    @Test
+    void aDeclaredOutputTheCommandDidNotCreateFailsTheTask() {
+        AppOutcome outcome = run(bashTask("echo forgot > elsewhere.txt").outputs("result.txt"));
+
+        assertThat(outcome.succeeded()).isFalse();
+        assertThat(outcome.error()).isEqualTo("MissingOutputs: result.txt");
+        assertThat(outcome.exitCode()).isZero();
+    }
+
+    @Test
+    void aPathEscapingTheWorkflowAreaIsRejectedBeforeAnythingRuns() {
+        AppOutcome outcome = run(bashTask("touch {outputs[0]}").outputs("../../escaped.txt"));
+
+        assertThat(outcome.succeeded()).isFalse();
+        assertThat(outcome.error()).startsWith("PathEscape:").contains("../../escaped.txt");
+        assertThat(outcome.pid()).isNull();
+        assertThat(dataRoot.resolveSibling("escaped.txt")).doesNotExist();
+    }
+
+    @Test
+    void aPlaceholderWithoutAValueIsAFailureNamingIt() {
+        AppOutcome outcome = run(bashTask("cat {inputs[2]}"));
+
+        assertThat(outcome.succeeded()).isFalse();
+        assertThat(outcome.error()).startsWith("CommandTemplate:").contains("{inputs[2]}");
+    }
+
+    @Test
+    void thePidIsTheBashProcess() throws IOException {
+        AppOutcome outcome = run(bashTask("echo $$ > {outputs[0]}").outputs("pid.txt"));
+
+        assertThat(Files.readString(workflowFile("pid.txt")).strip()).isEqualTo(outcome.pid().toString());
+    }
+}

@@ -1,0 +1,140 @@
+package dev.trellis.worker.block;
+
+import dev.trellis.protocol.Topics;
+import dev.trellis.protocol.WireCodec;
+import dev.trellis.protocol.message.AttemptStatus;
+import dev.trellis.protocol.message.ResultMessage;
+import dev.trellis.protocol.message.TaskMessage;
+import dev.trellis.protocol.spec.AppSpec;
+import dev.trellis.testsupport.TopicProbe;
+import dev.trellis.testsupport.WithTrellisInfrastructure;
+import dev.trellis.worker.WorkerApplication;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {WorkerApplication.CONFIG_NAME, "trellis.worker.site=block-test", "trellis.worker.slots=2",
+                "trellis.worker.heartbeat-interval=200ms"})
+@WithTrellisInfrastructure
+class WorkerBlockTest {
+
+    private static final Path DATA_ROOT = createDataRoot();
+    private static final String TASKS = Topics.tasks("block-test");
+
+    @Value("${local.server.port}")
+    int port;
+
+    @DynamicPropertySource
+    static void dataRoot(DynamicPropertyRegistry registry) {
+        registry.add("trellis.worker.data-root", DATA_ROOT::toString);
+    }
+
+    @Test
+    void bashTaskFromTheSiteTopicRunsAndReportsStartedThenSucceeded() throws IOException {
+        String workflowId = UUID.randomUUID().toString();
+        TaskMessage task = new TaskMessage(TaskMessage.CURRENT_VERSION, workflowId, "hello", 1, "block-test", "hello",
+                AppSpec.bash("echo hello {args.who} > {outputs[0]}"), Map.of("who", "trellis"), List.of(), List.of("hello.txt"));
+        try (TopicProbe results = TopicProbe.watch(Topics.RESULTS)) {
+            TopicProbe.send(TASKS, task.key(), WireCodec.write(task));
+
+            List<ResultMessage> reports = reportsFor(results, workflowId, 2);
+
+            assertThat(reports).extracting(ResultMessage::status).containsExactly(AttemptStatus.STARTED, AttemptStatus.SUCCEEDED);
+            ResultMessage done = reports.get(1);
+            assertThat(done.attempt()).isEqualTo(1);
+            assertThat(done.site()).isEqualTo("block-test");
+            assertThat(done.blockId()).startsWith("block-test-");
+            assertThat(done.exitCode()).isZero();
+            assertThat(done.pid()).isPositive();
+        }
+        assertThat(Files.readString(DATA_ROOT.resolve(workflowId).resolve("hello.txt"))).isEqualTo("hello trellis\n");
+    }
+
+    @Test
+    void pythonTasksOnOneSlotSeeTheSameInterpreter() {
+        String workflowId = UUID.randomUUID().toString();
+        AppSpec app = AppSpec.python("where", "import os\ndef where(x):\n    return [x * 2, os.getpid()]\n");
+        try (TopicProbe results = TopicProbe.watch(Topics.RESULTS)) {
+            for (int i = 0; i < 3; i++) {
+                TaskMessage task = new TaskMessage(TaskMessage.CURRENT_VERSION, workflowId, "double-" + i, 1, "block-test",
+                        "where", app, Map.of("x", i), List.of(), List.of());
+                TopicProbe.send(TASKS, task.key(), WireCodec.write(task));
+            }
+            List<ResultMessage> done = reportsFor(results, workflowId, 6).stream()
+                    .filter(r -> r.status() == AttemptStatus.SUCCEEDED).toList();
+
+            assertThat(done).hasSize(3);
+            assertThat(done).allSatisfy(r -> {
+                List<?> value = (List<?>) r.result();
+                assertThat(((Number) value.get(1)).longValue()).isEqualTo(r.pid());
+            });
+            assertThat(done.stream().map(r -> ((List<?>) r.result()).get(0)).map(v -> ((Number) v).intValue()))
+                    .containsExactlyInAnyOrder(0, 2, 4);
+            // Two slots, so at most two interpreters served the three calls.
+            assertThat(done.stream().map(ResultMessage::pid).distinct().count()).isBetween(1L, 2L);
+        }
+    }
+
+    @Test
+    void unreadableTaskRecordGoesToTheDeadLetterTopicWithTheReason() {
+        try (TopicProbe deadLetters = TopicProbe.watch(Topics.deadLetter(TASKS))) {
+            TopicProbe.send(TASKS, "garbage", "{not json".getBytes(StandardCharsets.UTF_8));
+
+            ConsumerRecord<String, byte[]> dead = deadLetters.await(r -> "garbage".equals(r.key()), 1, Duration.ofSeconds(30)).get(0);
+
+            assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
+            String reason = new String(dead.headers().lastHeader("kafka_dlt-exception-message").value(), StandardCharsets.UTF_8);
+            assertThat(reason).contains("not a valid TaskMessage");
+        }
+    }
+
+    @Test
+    void healthReportsTheBrokerAndPrometheusExportsSlotGauges() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(health.statusCode()).isEqualTo(200);
+        JsonNode components = JsonMapper.shared().readTree(health.body()).get("components");
+        assertThat(components.get("kafka").get("status").asString()).isEqualTo("UP");
+        assertThat(components.get("kafka").get("details").get("nodes").asInt()).isEqualTo(1);
+        assertThat(metrics.body()).contains("trellis_worker_slots{").contains("site=\"block-test\"");
+    }
+
+    private static List<ResultMessage> reportsFor(TopicProbe results, String workflowId, int count) {
+        return results.await(r -> r.key().startsWith(workflowId + "/"), count, Duration.ofSeconds(60)).stream()
+                .map(r -> WireCodec.read(r.value(), ResultMessage.class))
+                .toList();
+    }
+
+    private static Path createDataRoot() {
+        try {
+            return Files.createTempDirectory("trellis-worker-test-");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
