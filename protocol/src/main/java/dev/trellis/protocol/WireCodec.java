@@ -2,6 +2,7 @@ package dev.trellis.protocol;
 
 import dev.trellis.protocol.spec.WorkflowSpec;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -42,6 +43,15 @@ public final class WireCodec {
         } catch (JacksonException e) {
             throw new UnreadableMessageException("not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** Reads JSON text stored by this codec (a database column, say). */
+    public static <T> T readValue(String json, Class<T> type) {
+        return MESSAGES.readValue(json, type);
+    }
+
+    public static <T> T readValue(String json, TypeReference<T> type) {
+        return MESSAGES.readValue(json, type);
     }
 
     public static <T> T convert(Object value, Class<T> type) {
