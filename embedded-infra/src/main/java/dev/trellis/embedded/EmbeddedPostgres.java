@@ -29,16 +29,26 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     /**
+     * Starts a server that a JVM shutdown hook stops, so no postgres process outlives the JVM.
+     *
      * @param dataDir kept between starts when it already holds a cluster
      * @param port    0 for any free port
      */
     public static EmbeddedPostgres start(Path dataDir, int port) {
+        return start(dataDir, port, true);
+    }
+
+    /**
+     * @param stopOnJvmExit false when the caller stops it itself, after the services that use it
+     */
+    public static EmbeddedPostgres start(Path dataDir, int port, boolean stopOnJvmExit) {
         try {
             Files.createDirectories(dataDir);
             boolean existing = Files.exists(dataDir.resolve("PG_VERSION"));
             var server = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
+                    .setRegisterShutdownHook(stopOnJvmExit)
                     .setPort(port == 0 ? EmbeddedKafka.freePort() : port)
                     .setServerConfig("fsync", "off")
                     .setServerConfig("synchronous_commit", "off")

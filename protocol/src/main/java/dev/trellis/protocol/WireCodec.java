@@ -1,5 +1,6 @@
 package dev.trellis.protocol;
 
+import dev.trellis.protocol.spec.TaskSpec;
 import dev.trellis.protocol.spec.WorkflowSpec;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
@@ -7,6 +8,8 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
+
+import java.util.List;
 
 /**
  * Reads and writes wire records (Kafka messages as JSON) and workflow specs (JSON or YAML).
@@ -24,6 +27,8 @@ public final class WireCodec {
     private static final ObjectMapper SPEC_YAML = YAMLMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
+
+    private static final TypeReference<List<TaskSpec>> TASK_LIST = new TypeReference<>() { };
 
     private WireCodec() {
     }
@@ -68,6 +73,16 @@ public final class WireCodec {
         ObjectMapper mapper = text.stripLeading().startsWith("{") ? SPEC_JSON : SPEC_YAML;
         try {
             return mapper.readValue(text, WorkflowSpec.class);
+        } catch (JacksonException e) {
+            throw new UnreadableMessageException(describe(e), e);
+        }
+    }
+
+    /** Parses a list of task specs (JSON or YAML) to add to an open workflow. */
+    public static List<TaskSpec> readTasks(String text) {
+        ObjectMapper mapper = text.stripLeading().startsWith("[") ? SPEC_JSON : SPEC_YAML;
+        try {
+            return mapper.readValue(text, TASK_LIST);
         } catch (JacksonException e) {
             throw new UnreadableMessageException(describe(e), e);
         }

@@ -5,8 +5,13 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** The scheduler-service: Trellis's DataFlowKernel. */
-@SpringBootApplication
+/**
+ * The scheduler-service: Trellis's DataFlowKernel.
+ * The scheduler talks to Postgres through JDBC; JPA stays off even when a shared classpath (standalone) has it.
+ */
+@SpringBootApplication(excludeName = {
+        "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
+        "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration"})
 @ConfigurationPropertiesScan
 @EnableScheduling
 public class SchedulerApplication {

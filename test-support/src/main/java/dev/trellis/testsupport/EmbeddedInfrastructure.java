@@ -8,7 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** In-process KRaft broker and zonky PostgreSQL, in a temporary directory removed with the JVM. */
+/** In-process KRaft broker and zonky PostgreSQL, in a temporary directory. */
 final class EmbeddedInfrastructure implements TestInfrastructure {
 
     private final EmbeddedKafka kafka;
@@ -18,11 +18,11 @@ final class EmbeddedInfrastructure implements TestInfrastructure {
         try {
             Path dir = Files.createTempDirectory("trellis-test-");
             postgres = EmbeddedPostgres.start(dir.resolve("postgres"), 0);
-            kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0, 4);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                kafka.close();
-                postgres.close();
-            }, "trellis-test-infrastructure-stop"));
+            // 16 partitions by default, as the scheduler declares task topics: a block may subscribe first.
+            kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0, 16);
+            // No hook stops the broker: it dies with the JVM, after the Spring contexts that use it
+            // closed (stopping it first would make their Kafka clients wait out their close timeouts).
+            // PostgreSQL, a separate process, is stopped by its own JVM hook.
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

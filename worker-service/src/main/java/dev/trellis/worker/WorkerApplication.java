@@ -5,8 +5,15 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** The worker-service: one block of one site. */
-@SpringBootApplication
+/**
+ * The worker-service: one block of one site.
+ * A block keeps no database; these stay off even when a shared classpath (standalone, tests) has them.
+ */
+@SpringBootApplication(excludeName = {
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+        "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
+        "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
+        "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration"})
 @ConfigurationPropertiesScan
 @EnableScheduling
 public class WorkerApplication {

@@ -1,0 +1,56 @@
+package dev.trellis.scheduler.dispatch;
+
+import dev.trellis.protocol.Topics;
+import dev.trellis.protocol.UnreadableMessageException;
+import dev.trellis.protocol.WireCodec;
+import dev.trellis.protocol.message.HeartbeatMessage;
+import dev.trellis.protocol.message.ResultMessage;
+import dev.trellis.scheduler.site.BlockRegistry;
+import dev.trellis.scheduler.workflow.WorkflowCoordinator;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Consumes worker reports in batches (one database round trip per batch, not per report) and
+ * heartbeats. An unreadable report is dead-lettered after the readable ones before it are applied.
+ */
+@Component
+class ReportListener {
+
+    private final WorkflowCoordinator coordinator;
+    private final BlockRegistry blocks;
+    private final Clock clock;
+
+    ReportListener(WorkflowCoordinator coordinator, BlockRegistry blocks, Clock clock) {
+        this.coordinator = coordinator;
+        this.blocks = blocks;
+        this.clock = clock;
+    }
+
+    @KafkaListener(id = "trellis-results", topics = Topics.RESULTS, groupId = "trellis-scheduler", batch = "true",
+            properties = "max.poll.records=2000")
+    void onReports(List<ConsumerRecord<String, byte[]>> records) {
+        List<ResultMessage> reports = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            try {
+                reports.add(WireCodec.read(records.get(i).value(), ResultMessage.class));
+            } catch (UnreadableMessageException e) {
+                coordinator.onReports(reports);
+                throw new BatchListenerFailedException(e.getMessage(), e, i);
+            }
+        }
+        coordinator.onReports(reports);
+    }
+
+    /** Every scheduler reads every heartbeat (group per instance is not needed: one scheduler runs). */
+    @KafkaListener(id = "trellis-heartbeats", topics = Topics.HEARTBEATS, groupId = "trellis-scheduler-heartbeats")
+    void onHeartbeat(ConsumerRecord<String, byte[]> record) {
+        blocks.heard(WireCodec.read(record.value(), HeartbeatMessage.class), clock.instant());
+    }
+}

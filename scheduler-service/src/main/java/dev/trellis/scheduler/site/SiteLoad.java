@@ -1,0 +1,61 @@
+package dev.trellis.scheduler.site;
+
+import dev.trellis.scheduler.SchedulerProperties;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.stereotype.Component;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Tasks out at each site (queued or running) against the slots its live blocks offer: the load
+ * the least-loaded routing of unpinned tasks compares.
+ */
+@Component
+public class SiteLoad {
+
+    private final SchedulerProperties properties;
+    private final BlockRegistry blocks;
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+
+    SiteLoad(SchedulerProperties properties, BlockRegistry blocks, MeterRegistry meters) {
+        this.properties = properties;
+        this.blocks = blocks;
+        for (String site : properties.siteNames()) {
+            AtomicInteger count = new AtomicInteger();
+            inFlight.put(site, count);
+            Gauge.builder("trellis.site.tasks.in.flight", count, AtomicInteger::get).tag("site", site)
+                    .description("Tasks sent to the site and not finished: its queue depth plus running tasks")
+                    .register(meters);
+        }
+    }
+
+    public void dispatched(String site) {
+        counter(site).incrementAndGet();
+    }
+
+    public void returned(String site) {
+        counter(site).updateAndGet(n -> Math.max(0, n - 1));
+    }
+
+    public int inFlight(String site) {
+        return counter(site).get();
+    }
+
+    /** Every configured site with its load: in-flight tasks per slot (slots of one block when none is live). */
+    public Map<String, Double> loadBySite() {
+        Map<String, Double> load = new LinkedHashMap<>();
+        for (SchedulerProperties.Site site : properties.sites()) {
+            int slots = Math.max(blocks.liveSlots(site.name()), site.slotsPerBlock());
+            load.put(site.name(), (double) inFlight(site.name()) / Math.max(1, slots));
+        }
+        return load;
+    }
+
+    private AtomicInteger counter(String site) {
+        return inFlight.computeIfAbsent(site, s -> new AtomicInteger());
+    }
+}

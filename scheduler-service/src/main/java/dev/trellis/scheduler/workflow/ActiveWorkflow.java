@@ -1,0 +1,29 @@
+package dev.trellis.scheduler.workflow;
+
+import dev.trellis.engine.run.WorkflowRun;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A workflow the scheduler is driving: its engine run plus what only the scheduler knows (where
+ * each task was sent, which block runs it). Guarded by its own monitor: every event for one
+ * workflow is applied and persisted under it, so rows are never written out of order.
+ */
+final class ActiveWorkflow {
+
+    final UUID id;
+    final String name;
+    final WorkflowRun run;
+    final Map<String, String> siteOf = new HashMap<>();
+    final Map<String, String> blockOf = new HashMap<>();
+    int taskBatches;
+
+    ActiveWorkflow(UUID id, String name, WorkflowRun run, int taskBatches) {
+        this.id = id;
+        this.name = name;
+        this.run = run;
+        this.taskBatches = taskBatches;
+    }
+}

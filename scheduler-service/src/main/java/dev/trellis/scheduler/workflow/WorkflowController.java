@@ -1,0 +1,106 @@
+package dev.trellis.scheduler.workflow;
+
+import dev.trellis.protocol.WireCodec;
+import dev.trellis.protocol.api.SubmissionView;
+import dev.trellis.protocol.api.WorkflowView;
+import dev.trellis.protocol.spec.TaskSpec;
+import dev.trellis.protocol.spec.WorkflowSpec;
+import dev.trellis.scheduler.SchedulerProperties;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** The workflow REST API: submit (JSON or YAML), inspect, list, extend, seal, cancel, wait. */
+@RestController
+@RequestMapping("/api/workflows")
+class WorkflowController {
+
+    private static final Duration MAX_WAIT = Duration.ofMinutes(5);
+
+    private final WorkflowCoordinator coordinator;
+    private final WorkflowQueries queries;
+    private final SchedulerProperties properties;
+
+    WorkflowController(WorkflowCoordinator coordinator, WorkflowQueries queries, SchedulerProperties properties) {
+        this.coordinator = coordinator;
+        this.queries = queries;
+        this.properties = properties;
+    }
+
+    /**
+     * Submits a workflow document (JSON or YAML). With {@code sealed=false} the workflow stays open
+     * for {@code POST /{id}/tasks} until {@code POST /{id}/seal}.
+     */
+    @PostMapping(consumes = {"application/json", "application/yaml", "application/x-yaml", "text/yaml", "text/plain"})
+    ResponseEntity<SubmissionView> submit(@RequestBody byte[] body, @RequestParam(defaultValue = "true") boolean sealed) {
+        if (body.length > properties.limits().maxSpecSize().toBytes()) {
+            throw new SpecTooLargeException(body.length, properties.limits().maxSpecSize().toBytes());
+        }
+        WorkflowSpec spec = WireCodec.readSpec(new String(body, StandardCharsets.UTF_8));
+        WorkflowCoordinator.ActiveWorkflowSummary summary = coordinator.submit(spec, sealed);
+        String href = "/api/workflows/" + summary.id();
+        return ResponseEntity.created(URI.create(href))
+                .body(new SubmissionView(summary.id().toString(), summary.name(), summary.status(), summary.taskCount(), href));
+    }
+
+    @GetMapping("/{id}")
+    WorkflowView get(@PathVariable UUID id, @RequestParam(defaultValue = "false") boolean attempts) {
+        return queries.get(id, attempts);
+    }
+
+    /** Long-poll: answers when the workflow finishes, or after {@code timeout} with its state then. */
+    @GetMapping("/{id}/wait")
+    WorkflowView await(@PathVariable UUID id, @RequestParam(defaultValue = "30s") String timeout,
+                       @RequestParam(defaultValue = "false") boolean attempts) throws InterruptedException {
+        queries.get(id, false);
+        Duration wait = DurationStyle.detectAndParse(timeout);
+        coordinator.awaitFinished(id, wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait);
+        return queries.get(id, attempts);
+    }
+
+    @GetMapping
+    List<WorkflowView> list(@RequestParam(required = false) String name, @RequestParam(required = false) String status,
+                            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
+        return queries.list(name, status == null ? null : status.toUpperCase(), Math.max(0, page), Math.max(1, Math.min(size, 500)));
+    }
+
+    @PostMapping(path = "/{id}/tasks", consumes = {"application/json", "application/yaml", "application/x-yaml", "text/yaml"})
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    Map<String, Integer> addTasks(@PathVariable UUID id, @RequestBody byte[] body) {
+        List<TaskSpec> tasks = WireCodec.readTasks(new String(body, StandardCharsets.UTF_8));
+        return Map.of("added", coordinator.addTasks(id, tasks));
+    }
+
+    @PostMapping("/{id}/seal")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    void seal(@PathVariable UUID id) {
+        coordinator.seal(id);
+    }
+
+    @PostMapping("/{id}/cancel")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    void cancel(@PathVariable UUID id) {
+        coordinator.cancel(id);
+    }
+
+    @PostMapping("/{id}/tasks/{taskId}/cancel")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    void cancelTask(@PathVariable UUID id, @PathVariable String taskId) {
+        coordinator.cancelTask(id, taskId);
+    }
+}

@@ -1,0 +1,445 @@
+package dev.trellis.scheduler.workflow;
+
+import dev.trellis.engine.plan.PlannedTask;
+import dev.trellis.engine.plan.WorkflowPlan;
+import dev.trellis.engine.plan.WorkflowPlanner;
+import dev.trellis.engine.run.PersistedTask;
+import dev.trellis.engine.run.Step;
+import dev.trellis.engine.run.TaskState;
+import dev.trellis.engine.run.WorkflowRun;
+import dev.trellis.engine.run.WorkflowStatus;
+import dev.trellis.protocol.WireCodec;
+import dev.trellis.protocol.message.ResultMessage;
+import dev.trellis.protocol.message.TaskMessage;
+import dev.trellis.protocol.spec.TaskSpec;
+import dev.trellis.protocol.spec.WorkflowSpec;
+import dev.trellis.scheduler.dispatch.TaskDispatcher;
+import dev.trellis.scheduler.site.BlockRegistry;
+import dev.trellis.scheduler.site.SiteLoad;
+import dev.trellis.scheduler.store.AttemptRow;
+import dev.trellis.scheduler.store.TaskRow;
+import dev.trellis.scheduler.store.WorkflowRow;
+import dev.trellis.scheduler.store.WorkflowStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Drives workflow runs: turns submissions, worker reports and timer ticks into engine events, and
+ * applies each resulting {@link Step}: persist first (one batch per step), then send the ready
+ * attempts, so a restart can always pick up from the database.
+ */
+@Service
+public class WorkflowCoordinator implements SmartInitializingSingleton {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkflowCoordinator.class);
+    /** Task-level events have their own logger so operators can quiet them without losing workflow events. */
+    private static final Logger taskLog = LoggerFactory.getLogger("trellis.tasks");
+
+    private final WorkflowStore store;
+    private final WorkflowPlanner planner;
+    private final TaskDispatcher dispatcher;
+    private final SiteLoad load;
+    private final BlockRegistry blocks;
+    private final WorkflowMetrics metrics;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+    private final Map<UUID, ActiveWorkflow> active = new ConcurrentHashMap<>();
+    private final Map<UUID, CompletableFuture<Void>> finishWaiters = new ConcurrentHashMap<>();
+
+    WorkflowCoordinator(WorkflowStore store, WorkflowPlanner planner, TaskDispatcher dispatcher, SiteLoad load,
+                        BlockRegistry blocks, WorkflowMetrics metrics, TransactionTemplate transaction, Clock clock) {
+        this.store = store;
+        this.planner = planner;
+        this.dispatcher = dispatcher;
+        this.load = load;
+        this.blocks = blocks;
+        this.metrics = metrics;
+        this.transaction = transaction;
+        this.clock = clock;
+        metrics.trackActive(active);
+    }
+
+    /**
+     * Validates, persists and starts a workflow. Nothing is stored when the spec is invalid.
+     *
+     * @param sealed false to accept more tasks later ({@link #addTasks}) until {@link #seal}
+     */
+    public ActiveWorkflowSummary submit(WorkflowSpec spec, boolean sealed) {
+        WorkflowPlan plan = planner.plan(spec);
+        WorkflowRun run = sealed ? WorkflowRun.sealed(plan) : WorkflowRun.open(plan);
+        UUID id = UUID.randomUUID();
+        String name = spec.name() == null || spec.name().isBlank() ? "workflow" : spec.name();
+        ActiveWorkflow workflow = new ActiveWorkflow(id, name, run, 0);
+        Instant now = clock.instant();
+        synchronized (workflow) {
+            transaction.executeWithoutResult(status -> {
+                store.insertWorkflow(new WorkflowRow(id, name, WorkflowStatus.RUNNING.name(), WireCodec.writeString(spec),
+                        WireCodec.writeString(spec.labels()), sealed, now, null, plan.size()));
+                store.upsertTasks(id, taskRows(workflow, plan.tasks().stream().map(PlannedTask::id).toList()), now);
+            });
+            active.put(id, workflow);
+            log.info("workflow {} '{}' submitted with {} tasks{}", id, name, plan.size(), sealed ? "" : " (open for more)");
+            apply(workflow, workflow.run.start(now), now, List.of());
+        }
+        return new ActiveWorkflowSummary(id, name, run.status().name(), run.plan().size());
+    }
+
+    /** Adds tasks to an open workflow; they may depend on its existing tasks. */
+    public int addTasks(UUID id, List<TaskSpec> tasks) {
+        ActiveWorkflow workflow = activeOrThrow(id);
+        synchronized (workflow) {
+            if (workflow.run.isSealed()) {
+                throw new WorkflowClosedException(id, "it is sealed: no tasks can be added");
+            }
+            WorkflowPlan addition = planner.planAdditional(workflow.run.plan(), tasks);
+            Instant now = clock.instant();
+            int seq = ++workflow.taskBatches;
+            transaction.executeWithoutResult(status -> {
+                store.insertTaskBatch(id, seq, WireCodec.writeString(tasks));
+                store.addTaskCount(id, addition.size());
+            });
+            Step step = workflow.run.addTasks(addition.tasks(), now);
+            Set<String> added = new LinkedHashSet<>(addition.tasks().stream().map(PlannedTask::id).toList());
+            log.info("workflow {} got {} more tasks", id, added.size());
+            apply(workflow, step, now, added);
+            return added.size();
+        }
+    }
+
+    public void seal(UUID id) {
+        ActiveWorkflow workflow = activeOrThrow(id);
+        synchronized (workflow) {
+            store.seal(id);
+            apply(workflow, workflow.run.seal(), clock.instant(), List.of());
+        }
+    }
+
+    public void cancel(UUID id) {
+        ActiveWorkflow workflow = activeOrThrow(id);
+        synchronized (workflow) {
+            apply(workflow, workflow.run.cancel(clock.instant()), clock.instant(), List.of());
+        }
+    }
+
+    public void cancelTask(UUID id, String taskId) {
+        ActiveWorkflow workflow = activeOrThrow(id);
+        synchronized (workflow) {
+            if (!workflow.run.plan().contains(taskId)) {
+                throw new TaskNotFoundException(id, taskId);
+            }
+            apply(workflow, workflow.run.cancelTask(taskId, clock.instant()), clock.instant(), List.of());
+        }
+    }
+
+    public boolean isActive(UUID id) {
+        return active.containsKey(id);
+    }
+
+    /** Waits up to {@code timeout} for the workflow to finish; returns at once when it is not running here. */
+    public void awaitFinished(UUID id, Duration timeout) throws InterruptedException {
+        CompletableFuture<Void> finished = finishWaiters.computeIfAbsent(id, k -> new CompletableFuture<>());
+        if (!active.containsKey(id)) {
+            finishWaiters.remove(id);
+            return;
+        }
+        try {
+            finished.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // Still running: the caller shows its current state.
+        }
+    }
+
+    /** Applies a batch of worker reports, in order, persisting once per workflow. */
+    public void onReports(List<ResultMessage> reports) {
+        Map<UUID, List<ResultMessage>> byWorkflow = new LinkedHashMap<>();
+        for (ResultMessage report : reports) {
+            parseId(report.workflowId()).ifPresent(id -> byWorkflow.computeIfAbsent(id, k -> new ArrayList<>()).add(report));
+        }
+        byWorkflow.forEach((id, workflowReports) -> {
+            ActiveWorkflow workflow = active.get(id);
+            if (workflow == null) {
+                return; // finished or unknown: a late duplicate changes nothing
+            }
+            synchronized (workflow) {
+                Instant now = clock.instant();
+                List<Step> steps = new ArrayList<>();
+                List<AttemptRow> attemptUpdates = new ArrayList<>();
+                for (ResultMessage report : workflowReports) {
+                    if (!workflow.run.plan().contains(report.taskId())) {
+                        continue;
+                    }
+                    attemptUpdates.add(attemptRow(id, report));
+                    steps.add(event(workflow, report, now));
+                }
+                applyAll(workflow, steps, now, attemptUpdates);
+            }
+        });
+    }
+
+    private Step event(ActiveWorkflow workflow, ResultMessage report, Instant now) {
+        WorkflowRun run = workflow.run;
+        return switch (report.status()) {
+            case STARTED -> {
+                Step step = run.onStarted(report.taskId(), report.attempt(), now);
+                if (run.attempt(report.taskId()) == report.attempt()) {
+                    workflow.blockOf.put(report.taskId(), report.blockId());
+                }
+                yield step;
+            }
+            case SUCCEEDED -> run.onSucceeded(report.taskId(), report.attempt(), report.result(), now);
+            case FAILED -> run.onFailed(report.taskId(), report.attempt(), report.error(), now);
+        };
+    }
+
+    /** Due retries, sends the broker refused, and attempts on blocks that stopped heartbeating. */
+    public void tick() {
+        Instant now = clock.instant();
+        dispatcher.resendFailed();
+        for (ActiveWorkflow workflow : active.values()) {
+            synchronized (workflow) {
+                if (workflow.run.nextRetryAt().filter(at -> !at.isAfter(now)).isPresent()) {
+                    apply(workflow, workflow.run.tick(now), now, List.of());
+                }
+            }
+        }
+    }
+
+    /** The blocks went silent: their running attempts are lost and run again elsewhere. */
+    public void onBlocksLost(Collection<String> lostBlocks) {
+        Set<String> lost = Set.copyOf(lostBlocks);
+        for (ActiveWorkflow workflow : active.values()) {
+            synchronized (workflow) {
+                Instant now = clock.instant();
+                List<Step> steps = new ArrayList<>();
+                List<AttemptRow> attemptUpdates = new ArrayList<>();
+                for (Map.Entry<String, String> running : List.copyOf(workflow.blockOf.entrySet())) {
+                    String taskId = running.getKey();
+                    if (!lost.contains(running.getValue()) || workflow.run.state(taskId) != TaskState.RUNNING) {
+                        continue;
+                    }
+                    int attempt = workflow.run.attempt(taskId);
+                    String reason = "worker lost: block " + running.getValue() + " stopped sending heartbeats";
+                    taskLog.warn("task {}/{} attempt {}: {}", workflow.id, taskId, attempt, reason);
+                    attemptUpdates.add(new AttemptRow(workflow.id, taskId, attempt, workflow.siteOf.get(taskId), "LOST",
+                            null, null, null, null, reason, null, null, null, null, now));
+                    steps.add(workflow.run.onLost(taskId, attempt, reason, now));
+                }
+                if (!steps.isEmpty()) {
+                    applyAll(workflow, steps, now, attemptUpdates);
+                }
+            }
+        }
+    }
+
+    // ----- applying steps -----------------------------------------------------------------------
+
+    private void apply(ActiveWorkflow workflow, Step step, Instant now, Collection<String> alsoPersist) {
+        Outcome outcome = new Outcome();
+        outcome.changedTasks.addAll(alsoPersist);
+        absorb(workflow, step, now, outcome);
+        persistAndSend(workflow, outcome, now, List.of());
+    }
+
+    private void applyAll(ActiveWorkflow workflow, List<Step> steps, Instant now, List<AttemptRow> attemptUpdates) {
+        Outcome outcome = new Outcome();
+        for (Step step : steps) {
+            absorb(workflow, step, now, outcome);
+        }
+        persistAndSend(workflow, outcome, now, attemptUpdates);
+    }
+
+    /** Folds a step into the outcome: routes its ready attempts (which are steps too) and notes what changed. */
+    private void absorb(ActiveWorkflow workflow, Step step, Instant now, Outcome outcome) {
+        for (Step.StateChange change : step.changes()) {
+            outcome.changedTasks.add(change.taskId());
+            String site = workflow.siteOf.get(change.taskId());
+            if (change.from().isInFlight() && !change.to().isInFlight() && site != null) {
+                load.returned(site);
+            }
+            if (!change.to().isInFlight()) {
+                workflow.blockOf.remove(change.taskId());
+            }
+            metrics.taskMoved(workflow.run.plannedTask(change.taskId()).appName(), site, change.to());
+            taskLog.info("task {}/{} {} -> {}: {}", workflow.id, change.taskId(), change.from(), change.to(), change.reason());
+        }
+        if (step.finishedAs() != null) {
+            outcome.finishedAs = step.finishedAs();
+        }
+        for (Step.Attempt ready : step.dispatch()) {
+            PlannedTask task = workflow.run.plannedTask(ready.taskId());
+            Optional<String> site = dispatcher.chooseSite(task, workflow.run.plan().settings().defaultSite());
+            if (site.isEmpty()) {
+                absorb(workflow, workflow.run.onFailed(task.id(), ready.attempt(),
+                        "no configured site among " + task.candidateSites() + " can run it", now), now, outcome);
+                continue;
+            }
+            workflow.siteOf.put(task.id(), site.get());
+            outcome.messages.add(dispatcher.message(workflow.id.toString(), task, ready.attempt(), site.get(),
+                    workflow.run.resolvedArgs(task.id()), workflow.run.resolvedInputs(task.id())));
+            outcome.newAttempts.add(AttemptRow.queued(workflow.id, task.id(), ready.attempt(), site.get(), now));
+            load.dispatched(site.get());
+            absorb(workflow, workflow.run.onDispatched(task.id(), ready.attempt(), now), now, outcome);
+        }
+    }
+
+    private void persistAndSend(ActiveWorkflow workflow, Outcome outcome, Instant now, List<AttemptRow> attemptUpdates) {
+        transaction.executeWithoutResult(status -> {
+            store.upsertTasks(workflow.id, taskRows(workflow, outcome.changedTasks), now);
+            store.insertAttempts(outcome.newAttempts);
+            store.updateAttempts(attemptUpdates);
+            if (outcome.finishedAs != null) {
+                store.finishWorkflow(workflow.id, outcome.finishedAs.name(), now);
+            }
+        });
+        dispatcher.send(outcome.messages);
+        if (outcome.finishedAs != null) {
+            active.remove(workflow.id);
+            CompletableFuture<Void> waiter = finishWaiters.remove(workflow.id);
+            if (waiter != null) {
+                waiter.complete(null);
+            }
+            metrics.workflowFinished(outcome.finishedAs);
+            log.info("workflow {} '{}' finished {}: {} succeeded, {} cached, {} failed, {} dependency-failed, {} cancelled",
+                    workflow.id, workflow.name, outcome.finishedAs, workflow.run.count(TaskState.SUCCEEDED),
+                    workflow.run.count(TaskState.CACHED), workflow.run.count(TaskState.FAILED),
+                    workflow.run.count(TaskState.DEPENDENCY_FAILED), workflow.run.count(TaskState.CANCELLED));
+        }
+    }
+
+    private List<TaskRow> taskRows(ActiveWorkflow workflow, Collection<String> taskIds) {
+        List<TaskRow> rows = new ArrayList<>(taskIds.size());
+        WorkflowRun run = workflow.run;
+        for (String taskId : taskIds) {
+            TaskState state = run.state(taskId);
+            String result = state.isSuccessful() ? WireCodec.writeString(run.result(taskId)) : null;
+            String error = state.isFailure() || state == TaskState.CANCELLED || state == TaskState.RETRY_WAIT ? run.reason(taskId) : null;
+            rows.add(new TaskRow(taskId, run.plannedTask(taskId).appName(), state.name(), run.attempt(taskId),
+                    workflow.siteOf.get(taskId), result, error));
+        }
+        return rows;
+    }
+
+    private static AttemptRow attemptRow(UUID workflowId, ResultMessage report) {
+        boolean started = report.status() == dev.trellis.protocol.message.AttemptStatus.STARTED;
+        return new AttemptRow(workflowId, report.taskId(), report.attempt(), report.site(), report.status().name(),
+                report.blockId(), report.workerId(), report.pid(), report.exitCode(), report.error(),
+                report.stdoutTail(), report.stderrTail(), null,
+                Instant.ofEpochMilli(report.startedAtMillis()),
+                started ? null : Instant.ofEpochMilli(report.finishedAtMillis()));
+    }
+
+    /** What applying steps produced: rows to write and attempts to send once they are written. */
+    private static final class Outcome {
+        final Set<String> changedTasks = new LinkedHashSet<>();
+        final List<AttemptRow> newAttempts = new ArrayList<>();
+        final List<TaskMessage> messages = new ArrayList<>();
+        WorkflowStatus finishedAs;
+    }
+
+    // ----- recovery -----------------------------------------------------------------------------
+
+    /**
+     * Rebuilds every unfinished workflow from Postgres before the Kafka listeners start, so no
+     * report that arrived while the scheduler was down finds its workflow missing.
+     */
+    @Override
+    public void afterSingletonsInstantiated() {
+        for (UUID id : store.findActiveWorkflowIds()) {
+            try {
+                recover(id);
+            } catch (RuntimeException e) {
+                log.error("could not recover workflow {}; it stays as it was in the database", id, e);
+            }
+        }
+    }
+
+    private void recover(UUID id) {
+        WorkflowRow row = store.findWorkflow(id).orElseThrow();
+        WorkflowPlan plan = planner.plan(WireCodec.readSpec(row.specJson()));
+        List<String> batches = store.findTaskBatches(id);
+        for (String batch : batches) {
+            plan = plan.plus(planner.planAdditional(plan, WireCodec.readTasks(batch)));
+        }
+        List<TaskRow> rows = store.findTasks(id);
+        List<PersistedTask> persisted = rows.stream()
+                .map(r -> new PersistedTask(r.taskId(), TaskState.valueOf(r.state()), r.attempt(),
+                        r.resultJson() == null ? null : WireCodec.readValue(r.resultJson(), Object.class), null))
+                .toList();
+        WorkflowRun run = WorkflowRun.recover(plan, persisted, row.sealed());
+        ActiveWorkflow workflow = new ActiveWorkflow(id, row.name(), run, batches.size());
+        Instant now = clock.instant();
+        List<TaskMessage> resend = new ArrayList<>();
+        synchronized (workflow) {
+            Map<String, AttemptRow> currentAttempts = new LinkedHashMap<>();
+            store.findAttempts(id).forEach(a -> currentAttempts.put(a.taskId(), a));
+            for (TaskRow task : rows) {
+                if (task.site() != null) {
+                    workflow.siteOf.put(task.taskId(), task.site());
+                }
+                TaskState state = TaskState.valueOf(task.state());
+                if (state.isInFlight() && task.site() != null) {
+                    load.dispatched(task.site());
+                }
+                AttemptRow attempt = currentAttempts.get(task.taskId());
+                if (state == TaskState.RUNNING && attempt != null && attempt.blockId() != null) {
+                    workflow.blockOf.put(task.taskId(), attempt.blockId());
+                    blocks.expect(attempt.blockId(), task.site(), now);
+                } else if (state.isInFlight() && task.site() != null) {
+                    // The send may not have reached the broker before the restart; a duplicate is ignored.
+                    PlannedTask planned = run.plannedTask(task.taskId());
+                    resend.add(dispatcher.message(id.toString(), planned, task.attempt(), task.site(),
+                            run.resolvedArgs(task.taskId()), run.resolvedInputs(task.taskId())));
+                }
+            }
+            active.put(id, workflow);
+            log.info("workflow {} '{}' recovered: {} tasks, {} in flight", id, row.name(), plan.size(),
+                    run.count(TaskState.QUEUED) + run.count(TaskState.RUNNING));
+            apply(workflow, run.start(now), now, List.of());
+            dispatcher.send(resend);
+        }
+    }
+
+    // ----- helpers ------------------------------------------------------------------------------
+
+    private ActiveWorkflow activeOrThrow(UUID id) {
+        ActiveWorkflow workflow = active.get(id);
+        if (workflow != null) {
+            return workflow;
+        }
+        WorkflowRow row = store.findWorkflow(id).orElseThrow(() -> new WorkflowNotFoundException(id));
+        throw new WorkflowClosedException(id, "it already finished " + row.status());
+    }
+
+    private static Optional<UUID> parseId(String id) {
+        try {
+            return Optional.of(UUID.fromString(id));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The first answer to a submission. */
+    public record ActiveWorkflowSummary(UUID id, String name, String status, int taskCount) {
+    }
+}

@@ -1,0 +1,29 @@
+package dev.trellis.scheduler;
+
+import dev.trellis.testsupport.WithTrellisInfrastructure;
+import org.springframework.boot.test.context.SpringBootTest;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * The scheduler on its real port with two sites like the seed's ("threads" with 4 slots, "pilot"
+ * with 2), real Kafka and Postgres. One annotation, so every test class shares one Spring context.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        SchedulerApplication.CONFIG_NAME,
+        "trellis.scheduler.sites[0].name=threads", "trellis.scheduler.sites[0].slots-per-block=4",
+        "trellis.scheduler.sites[1].name=pilot", "trellis.scheduler.sites[1].slots-per-block=2",
+        "trellis.scheduler.dispatch.worker-timeout=3s", "trellis.scheduler.dispatch.tick-interval=100ms",
+        "trellis.scheduler.data-root=" + TestBlocks.DATA_ROOT_PATH})
+@WithTrellisInfrastructure
+public @interface SchedulerIntegrationTest {
+}
