@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real PostgreSQL server run from the zonky binaries (no Docker, no system install). With a
@@ -44,6 +45,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     public static EmbeddedPostgres start(Path dataDir, int port, boolean stopOnJvmExit) {
         try {
             Files.createDirectories(dataDir);
+            stopOrphanedServer(dataDir);
             boolean existing = Files.exists(dataDir.resolve("PG_VERSION"));
             var server = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
@@ -61,6 +63,32 @@ public final class EmbeddedPostgres implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start PostgreSQL in " + dataDir, e);
         }
+    }
+
+    /**
+     * A JVM killed with -9 leaves its postgres running (it is a separate process) and holding the
+     * port and the data directory; stop it so this start can take over the same data.
+     */
+    private static void stopOrphanedServer(Path dataDir) throws IOException {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+        } catch (RuntimeException e) {
+            return;
+        }
+        ProcessHandle.of(pid).filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false)).ifPresent(orphan -> {
+            log.warn("stopping PostgreSQL (pid {}) left running on {} by an earlier run", pid, dataDir);
+            orphan.destroy();
+            try {
+                orphan.onExit().get(15, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                orphan.destroyForcibly();
+            }
+        });
     }
 
     /** Creates {@code database} unless it exists, and returns its JDBC URL. */

@@ -70,18 +70,12 @@ public final class Workflows {
     }
 
     public static final class Builder {
-        private String name = "test";
         private ErrorPolicy errorPolicy = ErrorPolicy.LAZY;
         private int retries;
         private long retryBackoffMs = 1000;
         private String defaultSite;
         private final Map<String, AppSpec> apps = new LinkedHashMap<>();
         private final List<TaskSpec> tasks = new ArrayList<>();
-
-        public Builder named(String newName) {
-            name = newName;
-            return this;
-        }
 
         public Builder failFast() {
             errorPolicy = ErrorPolicy.FAIL_FAST;
@@ -110,7 +104,7 @@ public final class Workflows {
         }
 
         public WorkflowSpec build() {
-            return new WorkflowSpec(name, new WorkflowSettings(errorPolicy, retries, retryBackoffMs, defaultSite), Map.of(), apps, tasks);
+            return new WorkflowSpec("test", new WorkflowSettings(errorPolicy, retries, retryBackoffMs, defaultSite), Map.of(), apps, tasks);
         }
     }
 }

@@ -6,7 +6,6 @@ import dev.trellis.protocol.spec.CommandTemplate;
 import dev.trellis.protocol.spec.CommandTemplate.Placeholder;
 
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,14 +23,14 @@ final class AppCatalog {
      *
      * @param highestInput  the {@code {inputs[N]}} with the largest N, or null
      * @param highestOutput the {@code {outputs[N]}} with the largest N, or null
-     * @param argNames      every {@code {args.NAME}}
+     * @param argNames      every {@code {args.NAME}}, sorted
      */
-    record CommandNeeds(Placeholder.Input highestInput, Placeholder.Output highestOutput, Set<String> argNames) {
+    record CommandNeeds(Placeholder.Input highestInput, Placeholder.Output highestOutput, List<String> argNames) {
 
         static CommandNeeds of(CommandTemplate template) {
             Placeholder.Input highestInput = null;
             Placeholder.Output highestOutput = null;
-            Set<String> argNames = new LinkedHashSet<>();
+            Set<String> argNames = new TreeSet<>();
             for (Placeholder placeholder : template.placeholders()) {
                 if (placeholder instanceof Placeholder.Input input && (highestInput == null || input.index() > highestInput.index())) {
                     highestInput = input;
@@ -41,7 +40,7 @@ final class AppCatalog {
                     argNames.add(arg.name());
                 }
             }
-            return new CommandNeeds(highestInput, highestOutput, Set.copyOf(argNames));
+            return new CommandNeeds(highestInput, highestOutput, List.copyOf(argNames));
         }
     }
 

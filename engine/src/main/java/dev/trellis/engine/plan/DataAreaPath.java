@@ -20,9 +20,11 @@ final class DataAreaPath {
         if (path.startsWith("~")) {
             return Optional.of("starts with ~ (a home directory)");
         }
-        for (String segment : path.split("/")) {
-            if (segment.equals("..")) {
-                return Optional.of("climbs out with '..'");
+        if (path.contains("..")) {
+            for (String segment : path.split("/")) {
+                if (segment.equals("..")) {
+                    return Optional.of("climbs out with '..'");
+                }
             }
         }
         if (path.indexOf('\0') >= 0) {
@@ -33,17 +35,26 @@ final class DataAreaPath {
 
     /** True when the path names no file: blank, or only "." and slashes. */
     static boolean namesNoFile(String path) {
-        return normalize(path).isEmpty();
+        return path.isBlank() || normalize(path).isEmpty();
     }
 
     /** Drops "." and empty segments, so "a/./b" and "a//b" are the same file as "a/b". */
     static String normalize(String path) {
+        if (isNormal(path)) {
+            return path;
+        }
         StringJoiner normalized = new StringJoiner("/");
         for (String segment : path.split("/")) {
-            if (!segment.isBlank() && !segment.equals(".")) {
+            if (!segment.isEmpty() && !segment.equals(".")) {
                 normalized.add(segment);
             }
         }
         return normalized.toString();
+    }
+
+    /** Most paths are already normal; checking is cheaper than splitting and joining. */
+    private static boolean isNormal(String path) {
+        return !path.isEmpty() && !path.equals(".") && !path.startsWith("/") && !path.endsWith("/")
+                && !path.startsWith("./") && !path.endsWith("/.") && !path.contains("//") && !path.contains("/./");
     }
 }

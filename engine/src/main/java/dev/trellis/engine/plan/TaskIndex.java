@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  */
 final class TaskIndex {
 
-    private final Map<String, Entry> tasks = new HashMap<>();
-    private final Map<String, OutputOwner> outputOwners = new HashMap<>();
+    private final Map<String, Entry> tasks;
+    private final Map<String, OutputOwner> outputOwners;
     private final Map<String, List<String>> globMatches = new HashMap<>();
     private String[] sortedIds;
 
@@ -26,6 +26,11 @@ final class TaskIndex {
     }
 
     private record Entry(int order, List<String> outputs) {
+    }
+
+    TaskIndex(int expectedTasks) {
+        tasks = new HashMap<>(expectedTasks * 2);
+        outputOwners = new HashMap<>(expectedTasks * 2);
     }
 
     static boolean isGlob(String pattern) {

@@ -8,6 +8,7 @@ import dev.trellis.protocol.spec.AppSpec;
 import dev.trellis.protocol.spec.WorkflowSettings;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,6 +32,8 @@ final class TaskResolver {
     private final TaskIndex index;
     private final PlanLimits limits;
     private final ProblemCollector problems;
+    /** Generated tasks repeat the same reference text, so each text is parsed once. */
+    private final Map<String, Optional<Reference>> parsedReferences = new HashMap<>();
 
     TaskResolver(WorkflowSettings settings, AppCatalog apps, TaskIndex index, PlanLimits limits, ProblemCollector problems) {
         this.settings = settings;
@@ -50,6 +53,7 @@ final class TaskResolver {
         checkArgSize(task, args);
         AppSpec app = appOf(task);
         if (app == null) {
+            // The plan will be rejected; resolving on finds the task's other problems.
             return new PlannedTask(task.id(), task.app(), null, args, inputs, outputs, dependencies, List.of(), 1, null);
         }
         checkCommand(task, inputs.size(), outputs.size(), args);
@@ -77,7 +81,7 @@ final class TaskResolver {
         Map<String, Object> args = new LinkedHashMap<>();
         task.args().forEach((name, value) -> {
             String path = ".args" + SpecPath.member(name);
-            Optional<Reference> reference = value instanceof String text ? Reference.parse(text) : Optional.empty();
+            Optional<Reference> reference = value instanceof String text ? parse(text) : Optional.empty();
             if (reference.isPresent()) {
                 args.put(name, resultReference(task, path, reference.get(), dependencies));
             } else {
@@ -135,7 +139,7 @@ final class TaskResolver {
     }
 
     private List<FileRef> referencedOutputs(ExpandedTask task, String path, String input, Set<String> dependencies) {
-        Optional<Reference> parsed = Reference.parse(input);
+        Optional<Reference> parsed = parse(input);
         if (parsed.isEmpty() || parsed.get().isResult()) {
             problems.add(task, path, "invalid-reference", "task '" + task.id() + "' input '" + input
                     + "' is not an output reference; inputs are data-area paths or ${task.outputs[N]} (${task.result} goes in args)");
@@ -177,6 +181,10 @@ final class TaskResolver {
         // Another task writes this file: read it after that task, as if ${producer.outputs[N]} were written.
         dependencies.add(producer.get().taskId());
         return Optional.of(new TaskOutput(producer.get().taskId(), producer.get().index(), normalized));
+    }
+
+    private Optional<Reference> parse(String text) {
+        return text.contains("${") ? parsedReferences.computeIfAbsent(text, Reference::parse) : Optional.empty();
     }
 
     private void resolveAfter(ExpandedTask task, Set<String> dependencies) {
@@ -222,9 +230,12 @@ final class TaskResolver {
                 problems.add(task, ".outputs", "template-index-out-of-range", uses + needs.highestOutput().text()
                         + " but task '" + task.id() + "' declares " + outputCount + " output" + (outputCount == 1 ? "" : "s"));
             }
-            needs.argNames().stream().filter(name -> !args.containsKey(name)).sorted().forEach(name ->
+            for (String name : needs.argNames()) {
+                if (!args.containsKey(name)) {
                     problems.add(task, ".args", "unknown-template-arg",
-                            uses + "{args." + name + "} but task '" + task.id() + "' has no arg '" + name + "'"));
+                            uses + "{args." + name + "} but task '" + task.id() + "' has no arg '" + name + "'");
+                }
+            }
         });
     }
 

@@ -88,7 +88,7 @@ public final class WorkflowPlanner {
         for (int i = 0; i < specs.size(); i++) {
             expanded.addAll(TemplateExpander.expand(specs.get(i), i, problems));
         }
-        TaskIndex index = new TaskIndex();
+        TaskIndex index = new TaskIndex(expanded.size() + existing.size());
         for (PlannedTask task : existing) {
             index.add(task.id(), task.outputs());
             for (int i = 0; i < task.outputs().size(); i++) {

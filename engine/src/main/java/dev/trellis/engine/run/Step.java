@@ -53,27 +53,31 @@ public record Step(
     public record RetryScheduled(String taskId, int attempt, Instant at) {
     }
 
-    /** Collects a step while an event is applied. */
+    /** Collects a step while an event is applied; most events touch one task, so lists start empty. */
     static final class Builder {
-        private final List<Attempt> dispatch = new ArrayList<>();
-        private final List<StateChange> changes = new ArrayList<>();
-        private final List<RetryScheduled> retries = new ArrayList<>();
-        private final List<Attempt> abandoned = new ArrayList<>();
+        private List<Attempt> dispatch = List.of();
+        private List<StateChange> changes = List.of();
+        private List<RetryScheduled> retries = List.of();
+        private List<Attempt> abandoned = List.of();
         private WorkflowStatus finishedAs;
 
         void dispatch(String taskId, int attempt) {
+            dispatch = growable(dispatch);
             dispatch.add(new Attempt(taskId, attempt));
         }
 
         void changed(String taskId, TaskState from, TaskState to, String reason) {
+            changes = growable(changes);
             changes.add(new StateChange(taskId, from, to, reason));
         }
 
         void retry(String taskId, int attempt, Instant at) {
+            retries = growable(retries);
             retries.add(new RetryScheduled(taskId, attempt, at));
         }
 
         void abandoned(String taskId, int attempt) {
+            abandoned = growable(abandoned);
             abandoned.add(new Attempt(taskId, attempt));
         }
 
@@ -86,6 +90,10 @@ public record Step(
                 return NOTHING;
             }
             return new Step(dispatch, changes, retries, abandoned, finishedAs);
+        }
+
+        private static <T> List<T> growable(List<T> list) {
+            return list instanceof ArrayList ? list : new ArrayList<>(list);
         }
     }
 }

@@ -133,10 +133,10 @@ public final class WorkflowRun {
         Step.Builder step = new Step.Builder();
         settleRecoveredEndings(step);
         for (TaskRun task : inOrder) {
-            if (task.state() == WAITING && task.unfinishedDependencies == 0) {
-                move(task, READY, task.task.dependencies().isEmpty() ? "no dependencies" : "dependencies succeeded", step);
-            } else if (task.state() == READY) {
+            if (task.state() == READY) {
                 step.dispatch(task.id(), task.attempt);
+            } else {
+                readyIfUnblocked(task, step);
             }
         }
         releaseDueRetries(now, step);
@@ -310,9 +310,7 @@ public final class WorkflowRun {
         }
         if (started) {
             for (TaskRun task : added) {
-                if (task.state() == WAITING && task.unfinishedDependencies == 0) {
-                    move(task, READY, task.task.dependencies().isEmpty() ? "no dependencies" : "dependencies succeeded", step);
-                }
+                readyIfUnblocked(task, step);
             }
         }
         return step.build();
@@ -501,9 +499,13 @@ public final class WorkflowRun {
     private void releaseDependents(TaskRun task, Step.Builder step) {
         for (TaskRun dependent : task.dependents) {
             dependent.unfinishedDependencies--;
-            if (dependent.unfinishedDependencies == 0 && dependent.state() == WAITING) {
-                move(dependent, READY, "dependencies succeeded", step);
-            }
+            readyIfUnblocked(dependent, step);
+        }
+    }
+
+    private void readyIfUnblocked(TaskRun task, Step.Builder step) {
+        if (task.state() == WAITING && task.unfinishedDependencies == 0) {
+            move(task, READY, task.task.dependencies().isEmpty() ? "no dependencies" : "dependencies succeeded", step);
         }
     }
 

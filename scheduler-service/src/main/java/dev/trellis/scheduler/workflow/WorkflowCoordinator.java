@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,6 +56,8 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
     private static final Logger log = LoggerFactory.getLogger(WorkflowCoordinator.class);
     /** Task-level events have their own logger so operators can quiet them without losing workflow events. */
     private static final Logger taskLog = LoggerFactory.getLogger("trellis.tasks");
+    /** Attempt status for an attempt whose block went silent; it does not count against retries. */
+    private static final String LOST = "LOST";
 
     private final WorkflowStore store;
     private final WorkflowPlanner planner;
@@ -241,7 +244,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
                     int attempt = workflow.run.attempt(taskId);
                     String reason = "worker lost: block " + running.getValue() + " stopped sending heartbeats";
                     taskLog.warn("task {}/{} attempt {}: {}", workflow.id, taskId, attempt, reason);
-                    attemptUpdates.add(new AttemptRow(workflow.id, taskId, attempt, workflow.siteOf.get(taskId), "LOST",
+                    attemptUpdates.add(new AttemptRow(workflow.id, taskId, attempt, workflow.siteOf.get(taskId), LOST,
                             null, null, null, null, reason, null, null, null, null, now));
                     steps.add(workflow.run.onLost(taskId, attempt, reason, now));
                 }
@@ -382,9 +385,13 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             plan = plan.plus(planner.planAdditional(plan, WireCodec.readTasks(batch)));
         }
         List<TaskRow> rows = store.findTasks(id);
+        List<AttemptRow> attempts = store.findAttempts(id);
+        Map<String, Integer> lostAttempts = new HashMap<>();
+        attempts.stream().filter(a -> LOST.equals(a.status())).forEach(a -> lostAttempts.merge(a.taskId(), 1, Integer::sum));
         List<PersistedTask> persisted = rows.stream()
                 .map(r -> new PersistedTask(r.taskId(), TaskState.valueOf(r.state()), r.attempt(),
-                        r.resultJson() == null ? null : WireCodec.readValue(r.resultJson(), Object.class), null))
+                        r.resultJson() == null ? null : WireCodec.readValue(r.resultJson(), Object.class), null,
+                        lostAttempts.getOrDefault(r.taskId(), 0)))
                 .toList();
         WorkflowRun run = WorkflowRun.recover(plan, persisted, row.sealed());
         ActiveWorkflow workflow = new ActiveWorkflow(id, row.name(), run, batches.size());
@@ -392,7 +399,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         List<TaskMessage> resend = new ArrayList<>();
         synchronized (workflow) {
             Map<String, AttemptRow> currentAttempts = new LinkedHashMap<>();
-            store.findAttempts(id).forEach(a -> currentAttempts.put(a.taskId(), a));
+            attempts.forEach(a -> currentAttempts.put(a.taskId(), a));
             for (TaskRow task : rows) {
                 if (task.site() != null) {
                     workflow.siteOf.put(task.taskId(), task.site());

@@ -1,0 +1,2 @@
+/** Which site a ready task is sent to. */
+package dev.trellis.engine.site;

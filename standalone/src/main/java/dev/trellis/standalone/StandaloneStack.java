@@ -1,0 +1,147 @@
+package dev.trellis.standalone;
+
+import dev.trellis.checkpoint.CheckpointApplication;
+import dev.trellis.embedded.EmbeddedKafka;
+import dev.trellis.embedded.EmbeddedPostgres;
+import dev.trellis.scheduler.SchedulerApplication;
+import dev.trellis.worker.WorkerApplication;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The whole product in one process: PostgreSQL and a KRaft broker with data under the home
+ * directory, then the scheduler, the checkpoint-service and one worker block per site, each its
+ * own Spring context wired to them exactly as in a distributed deployment.
+ */
+final class StandaloneStack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StandaloneStack.class);
+
+    private final EmbeddedPostgres postgres;
+    private final EmbeddedKafka kafka;
+    private final List<ConfigurableApplicationContext> services;
+    private final int httpPort;
+    private final String startupReport;
+
+    private StandaloneStack(EmbeddedPostgres postgres, EmbeddedKafka kafka, List<ConfigurableApplicationContext> services,
+                            int httpPort, String startupReport) {
+        this.postgres = postgres;
+        this.kafka = kafka;
+        this.services = services;
+        this.httpPort = httpPort;
+        this.startupReport = startupReport;
+    }
+
+    static StandaloneStack start(StackOptions options) {
+        long began = System.nanoTime();
+        Path home = options.home.toAbsolutePath().normalize();
+        ExecutorService starter = Executors.newFixedThreadPool(4, r -> new Thread(r, "trellis-start"));
+        try {
+            // The database and the broker are independent: start them side by side.
+            CompletableFuture<EmbeddedPostgres> postgresStart = CompletableFuture.supplyAsync(
+                    () -> EmbeddedPostgres.start(home.resolve("postgres"), options.postgresPort, false), starter);
+            CompletableFuture<EmbeddedKafka> kafkaStart = CompletableFuture.supplyAsync(
+                    () -> EmbeddedKafka.start(home.resolve("kafka"), options.kafkaPort, 16), starter);
+            EmbeddedPostgres postgres;
+            EmbeddedKafka kafka;
+            try {
+                postgres = postgresStart.join();
+                kafka = kafkaStart.join();
+            } catch (RuntimeException e) {
+                postgresStart.thenAccept(EmbeddedPostgres::close);
+                kafkaStart.thenAccept(EmbeddedKafka::close);
+                throw e;
+            }
+            long infraReady = System.nanoTime();
+
+            List<String> common = List.of(
+                    "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                    "--spring.main.banner-mode=off",
+                    "--spring.datasource.username=" + postgres.username(),
+                    "--spring.datasource.password=" + postgres.password());
+            Path data = home.resolve("data");
+            List<String> siteArgs = new ArrayList<>();
+            List<StackOptions.SiteSpec> sites = options.siteSpecs();
+            for (int i = 0; i < sites.size(); i++) {
+                siteArgs.add("--trellis.scheduler.sites[" + i + "].name=" + sites.get(i).name());
+                siteArgs.add("--trellis.scheduler.sites[" + i + "].slots-per-block=" + sites.get(i).slots());
+            }
+            List<String> schedulerArgs = new ArrayList<>(siteArgs);
+            schedulerArgs.addAll(List.of("--spring.datasource.url=" + postgres.ensureDatabase("scheduler_service"),
+                    "--server.port=" + options.httpPort, "--trellis.scheduler.data-root=" + data));
+            List<CompletableFuture<ConfigurableApplicationContext>> starting = new ArrayList<>();
+            starting.add(CompletableFuture.supplyAsync(() -> run(SchedulerApplication.application(), common, schedulerArgs), starter));
+            starting.add(CompletableFuture.supplyAsync(() -> run(CheckpointApplication.application(), common, List.of(
+                    "--spring.datasource.url=" + postgres.ensureDatabase("checkpoint_service"),
+                    "--server.port=" + options.checkpointPort)), starter));
+            for (StackOptions.SiteSpec site : sites) {
+                starting.add(CompletableFuture.supplyAsync(() -> run(WorkerApplication.application(), common, List.of(
+                        "--trellis.worker.site=" + site.name(), "--trellis.worker.slots=" + site.slots(),
+                        "--trellis.worker.block-id=" + site.name() + "-standalone", "--trellis.worker.data-root=" + data,
+                        "--server.port=0")), starter));
+            }
+            List<ConfigurableApplicationContext> services;
+            try {
+                services = starting.stream().map(CompletableFuture::join).toList();
+            } catch (RuntimeException e) {
+                // Leave nothing running (postgres is a separate process) when a service cannot start.
+                starting.forEach(s -> s.thenAccept(ConfigurableApplicationContext::close));
+                kafka.close();
+                postgres.close();
+                throw e;
+            }
+            long ready = System.nanoTime();
+            String report = String.format("Trellis ready in %.1f s (PostgreSQL and Kafka %.1f s, services %.1f s); REST API on http://127.0.0.1:%d/api/workflows",
+                    seconds(ready - began), seconds(infraReady - began), seconds(ready - infraReady), options.httpPort);
+            return new StandaloneStack(postgres, kafka, services, options.httpPort, report);
+        } finally {
+            starter.shutdown();
+        }
+    }
+
+    /** Settings go in as arguments, which win over each service's own config file. */
+    private static ConfigurableApplicationContext run(SpringApplicationBuilder application, List<String> common, List<String> own) {
+        List<String> args = new ArrayList<>(common);
+        args.addAll(own);
+        long began = System.nanoTime();
+        ConfigurableApplicationContext context = application.run(args.toArray(String[]::new));
+        log.info("{} started in {} ms", context.getEnvironment().getProperty("spring.application.name"),
+                (System.nanoTime() - began) / 1_000_000);
+        return context;
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    String startupReport() {
+        return startupReport;
+    }
+
+    int httpPort() {
+        return httpPort;
+    }
+
+    /** Services first (they drain and flush to the broker and database), then the broker, then the database. */
+    @Override
+    public void close() {
+        for (int i = services.size() - 1; i >= 0; i--) {
+            try {
+                services.get(i).close();
+            } catch (RuntimeException e) {
+                log.warn("a service did not stop cleanly: {}", e.toString());
+            }
+        }
+        kafka.close();
+        postgres.close();
+    }
+}

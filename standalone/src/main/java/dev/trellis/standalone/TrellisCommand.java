@@ -1,0 +1,17 @@
+package dev.trellis.standalone;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code trellis}: the standalone mode's command line. */
+@Command(name = "trellis", mixinStandardHelpOptions = true, version = "Trellis 0.1.0",
+        description = "Runs Trellis on this machine: a real Kafka broker, a real PostgreSQL and the three services in one process.",
+        subcommands = {RunCommand.class, ServeCommand.class})
+public class TrellisCommand {
+
+    public static void main(String[] args) {
+        // One logback configuration (logback.xml) for all the contexts, instead of each resetting it.
+        System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+        System.exit(new CommandLine(new TrellisCommand()).execute(args));
+    }
+}
