@@ -13,11 +13,14 @@ import java.util.List;
  *
  * @param dataRoot storage shared with the workers; each workflow's files live in {@code dataRoot/<workflowId>}
  * @param sites    the sites tasks can run on; each has its own Kafka task topic
+ * @param consumerGroup the Kafka consumer group for reports and heartbeats; schedulers sharing a
+ *                      broker but not a database need different groups
  */
 @ConfigurationProperties("trellis.scheduler")
 public record SchedulerProperties(
         @DefaultValue("./.trellis/data") Path dataRoot,
         List<Site> sites,
+        @DefaultValue("trellis-scheduler") String consumerGroup,
         @DefaultValue Dispatch dispatch,
         @DefaultValue Limits limits) {
 

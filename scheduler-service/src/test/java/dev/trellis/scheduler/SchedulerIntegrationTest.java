@@ -12,7 +12,7 @@ import java.lang.annotation.Target;
 
 /**
  * The scheduler on its real port with two sites like the seed's ("threads" with 4 slots, "pilot"
- * with 2), real Kafka and Postgres. One annotation, so every test class shares one Spring context.
+ * with 2) and a "spare" site for tests that kill or restart blocks, on real Kafka and Postgres. One annotation, so every test class shares one Spring context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -22,6 +22,7 @@ import java.lang.annotation.Target;
         SchedulerApplication.CONFIG_NAME,
         "trellis.scheduler.sites[0].name=threads", "trellis.scheduler.sites[0].slots-per-block=4",
         "trellis.scheduler.sites[1].name=pilot", "trellis.scheduler.sites[1].slots-per-block=2",
+        "trellis.scheduler.sites[2].name=spare", "trellis.scheduler.sites[2].slots-per-block=1",
         "trellis.scheduler.dispatch.worker-timeout=3s", "trellis.scheduler.dispatch.tick-interval=100ms",
         "trellis.scheduler.data-root=" + TestBlocks.DATA_ROOT_PATH})
 @WithTrellisInfrastructure

@@ -1,10 +1,14 @@
 package dev.trellis.scheduler;
 
+import dev.trellis.testsupport.TestInfrastructure;
 import dev.trellis.testsupport.TrellisInfrastructureInitializer;
 import dev.trellis.worker.WorkerApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,8 +35,25 @@ public final class TestBlocks {
         return WorkerApplication.application()
                 .initializers(new TrellisInfrastructureInitializer())
                 // Arguments, not default properties: they must win over worker.yml.
-                .run("--trellis.worker.site=" + site, "--trellis.worker.slots=" + slots,
-                        "--trellis.worker.block-id=" + blockId, "--trellis.worker.data-root=" + DATA_ROOT,
-                        "--trellis.worker.heartbeat-interval=300ms", "--server.port=0", "--spring.main.banner-mode=off");
+                .run(arguments(site, slots, blockId).toArray(String[]::new));
+    }
+
+    /**
+     * A block in its own JVM, so a test can kill it with SIGKILL as an operator or the OOM killer
+     * would. It uses the test classpath and the shared broker.
+     */
+    public static Process startProcess(String site, int slots, String blockId, Path log) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), WorkerApplication.class.getName()));
+        command.addAll(arguments(site, slots, blockId));
+        command.add("--spring.kafka.bootstrap-servers=" + TestInfrastructure.shared().kafkaBootstrapServers());
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static List<String> arguments(String site, int slots, String blockId) {
+        return List.of("--trellis.worker.site=" + site, "--trellis.worker.slots=" + slots,
+                "--trellis.worker.block-id=" + blockId, "--trellis.worker.data-root=" + DATA_ROOT,
+                "--trellis.worker.heartbeat-interval=300ms", "--server.port=0", "--spring.main.banner-mode=off");
     }
 }

@@ -33,7 +33,7 @@ class ReportListener {
         this.clock = clock;
     }
 
-    @KafkaListener(id = "trellis-results", topics = Topics.RESULTS, groupId = "trellis-scheduler", batch = "true",
+    @KafkaListener(id = "trellis-results", topics = Topics.RESULTS, groupId = "${trellis.scheduler.consumer-group:trellis-scheduler}", batch = "true",
             properties = "max.poll.records=2000")
     void onReports(List<ConsumerRecord<String, byte[]>> records) {
         List<ResultMessage> reports = new ArrayList<>(records.size());
@@ -48,8 +48,8 @@ class ReportListener {
         coordinator.onReports(reports);
     }
 
-    /** Every scheduler reads every heartbeat (group per instance is not needed: one scheduler runs). */
-    @KafkaListener(id = "trellis-heartbeats", topics = Topics.HEARTBEATS, groupId = "trellis-scheduler-heartbeats")
+    @KafkaListener(id = "trellis-heartbeats", topics = Topics.HEARTBEATS,
+            groupId = "${trellis.scheduler.consumer-group:trellis-scheduler}-heartbeats")
     void onHeartbeat(ConsumerRecord<String, byte[]> record) {
         blocks.heard(WireCodec.read(record.value(), HeartbeatMessage.class), clock.instant());
     }

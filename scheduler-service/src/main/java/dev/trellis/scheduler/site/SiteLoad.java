@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Component
 public class SiteLoad {
 
+    private static final double NO_LIVE_BLOCK = 1_000_000;
+
     private final SchedulerProperties properties;
     private final BlockRegistry blocks;
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
@@ -45,12 +47,17 @@ public class SiteLoad {
         return counter(site).get();
     }
 
-    /** Every configured site with its load: in-flight tasks per slot (slots of one block when none is live). */
+    /**
+     * Every configured site with its load: in-flight tasks per live slot. A site with no live block
+     * counts as fuller than any site with one, so unpinned tasks go where something can run them;
+     * among such sites the one with fewer waiting tasks wins.
+     */
     public Map<String, Double> loadBySite() {
         Map<String, Double> load = new LinkedHashMap<>();
         for (SchedulerProperties.Site site : properties.sites()) {
-            int slots = Math.max(blocks.liveSlots(site.name()), site.slotsPerBlock());
-            load.put(site.name(), (double) inFlight(site.name()) / Math.max(1, slots));
+            int slots = blocks.liveSlots(site.name());
+            int tasks = inFlight(site.name());
+            load.put(site.name(), slots > 0 ? (double) tasks / slots : NO_LIVE_BLOCK + tasks);
         }
         return load;
     }

@@ -1,0 +1,86 @@
+package dev.trellis.scheduler.dispatch;
+
+import dev.trellis.protocol.WireCodec;
+import dev.trellis.protocol.api.AttemptView;
+import dev.trellis.protocol.api.SubmissionView;
+import dev.trellis.protocol.api.TaskView;
+import dev.trellis.protocol.api.WorkflowView;
+import dev.trellis.scheduler.SchedulerIntegrationTest;
+import dev.trellis.scheduler.TestBlocks;
+import dev.trellis.testsupport.LocalHttp;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A block killed with SIGKILL mid-task: the task runs again on another block and completes. */
+@SchedulerIntegrationTest
+class WorkerLossTest {
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Test
+    void taskOfAKilledBlockRunsAgainElsewhereWithoutUsingARetry() throws Exception {
+        LocalHttp http = new LocalHttp(port);
+        Path log = Files.createTempFile("victim-block", ".log");
+        Process victim = TestBlocks.startProcess("spare", 1, "victim-block", log);
+        ConfigurableApplicationContext rescuer = null;
+        try {
+            String spec = """
+                    name: worker-loss
+                    settings: {retries: 0}
+                    apps:
+                      slow:
+                        type: bash
+                        sites: [spare]
+                        command: "sleep 4 && echo done > {outputs[0]}"
+                    tasks:
+                      - {id: slow, app: slow, outputs: [slow.txt]}
+                    """;
+            SubmissionView submission = WireCodec.readValue(http.post("/api/workflows", "application/yaml", spec).body(),
+                    SubmissionView.class);
+
+            AttemptView first = awaitAttempt(http, submission.id(), a -> "STARTED".equals(a.status()), Duration.ofSeconds(90));
+            assertThat(first.blockId()).as(Files.readString(log)).isEqualTo("victim-block");
+            victim.destroyForcibly().waitFor();
+            rescuer = TestBlocks.start("spare", 1, "rescuer-block");
+
+            WorkflowView done = WireCodec.readValue(
+                    http.get("/api/workflows/" + submission.id() + "/wait?timeout=90s&attempts=true").body(), WorkflowView.class);
+
+            assertThat(done.status()).isEqualTo("SUCCEEDED");
+            TaskView task = done.tasks().get(0);
+            assertThat(task.attempts()).extracting(AttemptView::status).containsExactly("LOST", "SUCCEEDED");
+            assertThat(task.attempts()).extracting(AttemptView::blockId).containsExactly("victim-block", "rescuer-block");
+            assertThat(task.attempts().get(0).error()).contains("victim-block").contains("heartbeats");
+            assertThat(Files.readString(TestBlocks.DATA_ROOT.resolve(submission.id()).resolve("slow.txt"))).isEqualTo("done\n");
+        } finally {
+            victim.destroyForcibly();
+            if (rescuer != null) {
+                rescuer.close();
+            }
+        }
+    }
+
+    private static AttemptView awaitAttempt(LocalHttp http, String workflowId, Predicate<AttemptView> condition,
+                                            Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            WorkflowView view = WireCodec.readValue(http.get("/api/workflows/" + workflowId + "?attempts=true").body(), WorkflowView.class);
+            List<AttemptView> attempts = view.tasks().get(0).attempts();
+            if (!attempts.isEmpty() && condition.test(attempts.get(0))) {
+                return attempts.get(0);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no matching attempt within " + timeout);
+    }
+}
