@@ -1,0 +1,86 @@
+package dev.trellis.standalone;
+
+import dev.trellis.protocol.WireCodec;
+import dev.trellis.protocol.api.WorkflowView;
+import dev.trellis.testsupport.LocalHttp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * The standalone mode as a user runs it: `trellis run` on the seed's multi-site example with its
+ * own Kafka and Postgres, then a second start on the same home that still knows the workflow.
+ */
+class StandaloneModeTest {
+
+    @Test
+    void runPrintsTheTotalAndItsDataSurvivesARestart(@TempDir Path home) throws Exception {
+        int[] ports = {freePort(), freePort(), freePort(), freePort()};
+        String[] stack = {"--home", home.toString(), "--http-port", String.valueOf(ports[0]),
+                "--checkpoint-port", String.valueOf(ports[1]), "--kafka-port", String.valueOf(ports[2]),
+                "--postgres-port", String.valueOf(ports[3])};
+
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream console = System.out;
+        int exitCode;
+        try {
+            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            exitCode = new CommandLine(new TrellisCommand()).execute(concat(new String[]{"run"}, stack,
+                    new String[]{Path.of("../examples/multi-site.yaml").toString()}));
+        } finally {
+            System.setOut(console);
+        }
+        String output = printed.toString(StandardCharsets.UTF_8);
+
+        assertThat(exitCode).as(output).isZero();
+        assertThat(output).contains("Trellis ready in").contains("SUCCEEDED 7");
+        String totalLine = output.lines().filter(l -> l.startsWith("total ")).findFirst().orElseThrow();
+        long printedTotal = Long.parseLong(totalLine.substring(totalLine.lastIndexOf(' ') + 1));
+        String workflowId = output.lines().filter(l -> l.startsWith("Workflow ")).findFirst().orElseThrow().split(" ")[1];
+        long expected = 0;
+        for (int i = 0; i < 5; i++) {
+            expected += Long.parseLong(Files.readString(
+                    home.resolve("data").resolve(workflowId).resolve("random-" + i + ".txt")).trim());
+        }
+        assertThat(printedTotal).isEqualTo(expected);
+
+        StackOptions options = new StackOptions();
+        new CommandLine(options).parseArgs(stack);
+        try (StandaloneStack restarted = StandaloneStack.start(options)) {
+            WorkflowView again = WireCodec.readValue(new LocalHttp(ports[0]).get("/api/workflows/" + workflowId).body(),
+                    WorkflowView.class);
+            assertThat(again.status()).isEqualTo("SUCCEEDED");
+            assertThat(again.tasks()).hasSize(7);
+        }
+    }
+
+    @Test
+    void aSiteOptionWithoutSlotsIsRejectedWithAClearMessage() {
+        StackOptions options = new StackOptions();
+        new CommandLine(options).parseArgs("--site", "threads");
+        assertThat(catchThrowable(options::siteSpecs))
+                .hasMessageContaining("NAME:SLOTS");
+    }
+
+    private static String[] concat(String[]... parts) {
+        return Arrays.stream(parts).flatMap(Arrays::stream).toArray(String[]::new);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
