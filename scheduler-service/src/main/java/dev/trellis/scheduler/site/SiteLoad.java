@@ -1,5 +1,6 @@
 package dev.trellis.scheduler.site;
 
+import dev.trellis.engine.run.TaskState;
 import dev.trellis.scheduler.SchedulerProperties;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -7,12 +8,14 @@ import org.springframework.stereotype.Component;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Tasks out at each site (queued or running) against the slots its live blocks offer: the load
- * the least-loaded routing of unpinned tasks compares.
+ * Tasks out at each site, queued (in its topic) and running, against the slots its live blocks
+ * offer: the load the least-loaded routing of unpinned tasks compares, and the queue depth
+ * operators watch.
  */
 @Component
 public class SiteLoad {
@@ -21,30 +24,33 @@ public class SiteLoad {
 
     private final SchedulerProperties properties;
     private final BlockRegistry blocks;
-    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, SiteCounts> counts = new ConcurrentHashMap<>();
+    private final MeterRegistry meters;
 
     SiteLoad(SchedulerProperties properties, BlockRegistry blocks, MeterRegistry meters) {
         this.properties = properties;
         this.blocks = blocks;
-        for (String site : properties.siteNames()) {
-            AtomicInteger count = new AtomicInteger();
-            inFlight.put(site, count);
-            Gauge.builder("trellis.site.tasks.in.flight", count, AtomicInteger::get).tag("site", site)
-                    .description("Tasks sent to the site and not finished: its queue depth plus running tasks")
-                    .register(meters);
+        this.meters = meters;
+        properties.siteNames().forEach(this::counts);
+    }
+
+    /** Follows a task of {@code site} from one state to another; only QUEUED and RUNNING are counted. */
+    public void moved(String site, TaskState from, TaskState to) {
+        if (site == null || from == to) {
+            return;
         }
-    }
-
-    public void dispatched(String site) {
-        counter(site).incrementAndGet();
-    }
-
-    public void returned(String site) {
-        counter(site).updateAndGet(n -> Math.max(0, n - 1));
+        SiteCounts tasks = counts(site);
+        tasks.decrement(from);
+        tasks.increment(to);
     }
 
     public int inFlight(String site) {
-        return counter(site).get();
+        SiteCounts tasks = counts(site);
+        return tasks.queued.get() + tasks.running.get();
+    }
+
+    public int queued(String site) {
+        return counts(site).queued.get();
     }
 
     /**
@@ -62,7 +68,35 @@ public class SiteLoad {
         return load;
     }
 
-    private AtomicInteger counter(String site) {
-        return inFlight.computeIfAbsent(site, s -> new AtomicInteger());
+    private SiteCounts counts(String site) {
+        return counts.computeIfAbsent(site, name -> {
+            SiteCounts created = new SiteCounts();
+            Gauge.builder("trellis.site.queue.depth", created.queued, AtomicInteger::get).tag("site", name)
+                    .description("Tasks sent to the site's topic that no block has started yet").register(meters);
+            Gauge.builder("trellis.site.tasks.running", created.running, AtomicInteger::get).tag("site", name)
+                    .description("Tasks of the site a block is running").register(meters);
+            return created;
+        });
+    }
+
+    private static final class SiteCounts {
+        final AtomicInteger queued = new AtomicInteger();
+        final AtomicInteger running = new AtomicInteger();
+
+        void increment(TaskState state) {
+            counter(state).ifPresent(AtomicInteger::incrementAndGet);
+        }
+
+        void decrement(TaskState state) {
+            counter(state).ifPresent(c -> c.updateAndGet(n -> Math.max(0, n - 1)));
+        }
+
+        private Optional<AtomicInteger> counter(TaskState state) {
+            return switch (state) {
+                case QUEUED -> Optional.of(queued);
+                case RUNNING -> Optional.of(running);
+                default -> Optional.empty();
+            };
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.trellis.scheduler.workflow;
 
 import dev.trellis.engine.run.WorkflowRun;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -18,6 +19,8 @@ final class ActiveWorkflow {
     final WorkflowRun run;
     final Map<String, String> siteOf = new HashMap<>();
     final Map<String, String> blockOf = new HashMap<>();
+    /** When the current attempt of a queued task was sent, for the queue-wait histogram. */
+    final Map<String, Instant> queuedAt = new HashMap<>();
     int taskBatches;
 
     ActiveWorkflow(UUID id, String name, WorkflowRun run, int taskBatches) {

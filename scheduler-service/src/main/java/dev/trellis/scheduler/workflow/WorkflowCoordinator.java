@@ -9,6 +9,7 @@ import dev.trellis.engine.run.TaskState;
 import dev.trellis.engine.run.WorkflowRun;
 import dev.trellis.engine.run.WorkflowStatus;
 import dev.trellis.protocol.WireCodec;
+import dev.trellis.protocol.message.AttemptStatus;
 import dev.trellis.protocol.message.ResultMessage;
 import dev.trellis.protocol.message.TaskMessage;
 import dev.trellis.protocol.spec.TaskSpec;
@@ -80,7 +81,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         this.metrics = metrics;
         this.transaction = transaction;
         this.clock = clock;
-        metrics.trackActive(active);
+        metrics.trackActive(active, (workflow, state) -> workflow.run.count(state));
     }
 
     /**
@@ -207,11 +208,22 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
                 Step step = run.onStarted(report.taskId(), report.attempt(), now);
                 if (run.attempt(report.taskId()) == report.attempt()) {
                     workflow.blockOf.put(report.taskId(), report.blockId());
+                    Instant queuedAt = workflow.queuedAt.remove(report.taskId());
+                    if (queuedAt != null) {
+                        metrics.queueWait(report.site(), Duration.between(queuedAt, Instant.ofEpochMilli(report.startedAtMillis())));
+                    }
                 }
                 yield step;
             }
-            case SUCCEEDED -> run.onSucceeded(report.taskId(), report.attempt(), report.result(), now);
-            case FAILED -> run.onFailed(report.taskId(), report.attempt(), report.error(), now);
+            case SUCCEEDED, FAILED -> {
+                if (run.attempt(report.taskId()) == report.attempt()) {
+                    metrics.runTime(report.site(), run.plannedTask(report.taskId()).appName(), report.status().name(),
+                            Duration.ofMillis(report.finishedAtMillis() - report.startedAtMillis()));
+                }
+                yield report.status() == AttemptStatus.SUCCEEDED
+                        ? run.onSucceeded(report.taskId(), report.attempt(), report.result(), now)
+                        : run.onFailed(report.taskId(), report.attempt(), report.error(), now);
+            }
         };
     }
 
@@ -277,9 +289,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         for (Step.StateChange change : step.changes()) {
             outcome.changedTasks.add(change.taskId());
             String site = workflow.siteOf.get(change.taskId());
-            if (change.from().isInFlight() && !change.to().isInFlight() && site != null) {
-                load.returned(site);
-            }
+            load.moved(site, change.from(), change.to());
             if (!change.to().isInFlight()) {
                 workflow.blockOf.remove(change.taskId());
             }
@@ -301,7 +311,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             outcome.messages.add(dispatcher.message(workflow.id.toString(), task, ready.attempt(), site.get(),
                     workflow.run.resolvedArgs(task.id()), workflow.run.resolvedInputs(task.id())));
             outcome.newAttempts.add(AttemptRow.queued(workflow.id, task.id(), ready.attempt(), site.get(), now));
-            load.dispatched(site.get());
+            workflow.queuedAt.put(task.id(), now);
             absorb(workflow, workflow.run.onDispatched(task.id(), ready.attempt(), now), now, outcome);
         }
     }
@@ -344,7 +354,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
     }
 
     private static AttemptRow attemptRow(UUID workflowId, ResultMessage report) {
-        boolean started = report.status() == dev.trellis.protocol.message.AttemptStatus.STARTED;
+        boolean started = report.status() == AttemptStatus.STARTED;
         return new AttemptRow(workflowId, report.taskId(), report.attempt(), report.site(), report.status().name(),
                 report.blockId(), report.workerId(), report.pid(), report.exitCode(), report.error(),
                 report.stdoutTail(), report.stderrTail(), null,
@@ -405,9 +415,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
                     workflow.siteOf.put(task.taskId(), task.site());
                 }
                 TaskState state = TaskState.valueOf(task.state());
-                if (state.isInFlight() && task.site() != null) {
-                    load.dispatched(task.site());
-                }
+                load.moved(task.site(), TaskState.WAITING, state); // counted from nothing: it was in flight before the restart
                 AttemptRow attempt = currentAttempts.get(task.taskId());
                 if (state == TaskState.RUNNING && attempt != null && attempt.blockId() != null) {
                     workflow.blockOf.put(task.taskId(), attempt.blockId());
