@@ -8,6 +8,7 @@ import dev.trellis.protocol.spec.WorkflowSpec;
 import dev.trellis.scheduler.SchedulerProperties;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -17,6 +18,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** The workflow REST API: submit (JSON or YAML), inspect, list, extend, seal, cancel, wait. */
+/** The workflow REST API: submit (JSON or YAML), inspect, list, extend, seal, cancel, wait, follow. */
 @RestController
 @RequestMapping("/api/workflows")
 class WorkflowController {
@@ -34,11 +36,14 @@ class WorkflowController {
 
     private final WorkflowCoordinator coordinator;
     private final WorkflowQueries queries;
+    private final WorkflowEvents events;
     private final SchedulerProperties properties;
 
-    WorkflowController(WorkflowCoordinator coordinator, WorkflowQueries queries, SchedulerProperties properties) {
+    WorkflowController(WorkflowCoordinator coordinator, WorkflowQueries queries, WorkflowEvents events,
+                       SchedulerProperties properties) {
         this.coordinator = coordinator;
         this.queries = queries;
+        this.events = events;
         this.properties = properties;
     }
 
@@ -71,6 +76,15 @@ class WorkflowController {
         Duration wait = DurationStyle.detectAndParse(timeout);
         coordinator.awaitFinished(id, wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait);
         return queries.get(id, attempts);
+    }
+
+    /**
+     * Server-sent events: {@code snapshot} (the workflow now), then {@code task} for every state
+     * change, then {@code workflow} with the final status, after which the stream ends.
+     */
+    @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter events(@PathVariable UUID id) {
+        return events.follow(id, queries.get(id, false));
     }
 
     @GetMapping

@@ -66,19 +66,22 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
     private final SiteLoad load;
     private final BlockRegistry blocks;
     private final WorkflowMetrics metrics;
+    private final WorkflowEvents events;
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final Map<UUID, ActiveWorkflow> active = new ConcurrentHashMap<>();
     private final Map<UUID, CompletableFuture<Void>> finishWaiters = new ConcurrentHashMap<>();
 
     WorkflowCoordinator(WorkflowStore store, WorkflowPlanner planner, TaskDispatcher dispatcher, SiteLoad load,
-                        BlockRegistry blocks, WorkflowMetrics metrics, TransactionTemplate transaction, Clock clock) {
+                        BlockRegistry blocks, WorkflowMetrics metrics, WorkflowEvents events,
+                        TransactionTemplate transaction, Clock clock) {
         this.store = store;
         this.planner = planner;
         this.dispatcher = dispatcher;
         this.load = load;
         this.blocks = blocks;
         this.metrics = metrics;
+        this.events = events;
         this.transaction = transaction;
         this.clock = clock;
         metrics.trackActive(active, (workflow, state) -> workflow.run.count(state));
@@ -288,6 +291,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
     private void absorb(ActiveWorkflow workflow, Step step, Instant now, Outcome outcome) {
         for (Step.StateChange change : step.changes()) {
             outcome.changedTasks.add(change.taskId());
+            outcome.changes.add(change);
             String site = workflow.siteOf.get(change.taskId());
             load.moved(site, change.from(), change.to());
             if (!change.to().isInFlight()) {
@@ -326,6 +330,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             }
         });
         dispatcher.send(outcome.messages);
+        events.published(workflow.id, outcome.changes, outcome.finishedAs);
         if (outcome.finishedAs != null) {
             active.remove(workflow.id);
             CompletableFuture<Void> waiter = finishWaiters.remove(workflow.id);
@@ -365,6 +370,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
     /** What applying steps produced: rows to write and attempts to send once they are written. */
     private static final class Outcome {
         final Set<String> changedTasks = new LinkedHashSet<>();
+        final List<Step.StateChange> changes = new ArrayList<>();
         final List<AttemptRow> newAttempts = new ArrayList<>();
         final List<TaskMessage> messages = new ArrayList<>();
         WorkflowStatus finishedAs;
