@@ -5,6 +5,8 @@ public final class Topics {
 
     public static final String RESULTS = "trellis.results";
     public static final String HEARTBEATS = "trellis.heartbeats";
+    /** Results to memoize, from the scheduler to the checkpoint-service. */
+    public static final String MEMO_STORE = "trellis.memo.store";
     private static final String TASKS_PREFIX = "trellis.tasks.";
     private static final String DEAD_LETTER_SUFFIX = "-dlt";
 

@@ -2,6 +2,34 @@ package dev.trellis.protocol.memo;
 
 import java.util.List;
 
-/** The keys of a batch of ready cacheable tasks: one round trip per batch, never one per task. */
-public record MemoLookupRequest(List<String> keys) {
+/**
+ * The keys of a batch of ready cacheable tasks (one round trip per batch, never one per task),
+ * and which stored results may answer them.
+ *
+ * @param scope which entries count; null means any entry
+ */
+public record MemoLookupRequest(List<String> keys, ResumeScope scope) {
+
+    public MemoLookupRequest {
+        keys = keys == null ? List.of() : keys;
+    }
+
+    public MemoLookupRequest(List<String> keys) {
+        this(keys, null);
+    }
+
+    /**
+     * @param kind          LATEST: entries in the checkpoints of the newest run of {@code workflowName} that has any;
+     *                      ALL: every entry; IDS: entries in {@code checkpointIds}
+     * @param workflowName  for LATEST
+     * @param checkpointIds for IDS
+     */
+    public record ResumeScope(Kind kind, String workflowName, List<String> checkpointIds) {
+
+        public enum Kind { LATEST, ALL, IDS }
+
+        public ResumeScope {
+            checkpointIds = checkpointIds == null ? List.of() : checkpointIds;
+        }
+    }
 }

@@ -16,6 +16,8 @@ import java.util.List;
  * @param cache           memoize results (Parsl's {@code cache=True})
  * @param stdout          bash: file in the task's working directory that receives stdout
  * @param stderr          bash: file in the task's working directory that receives stderr
+ * @param cacheIgnore     args left out of the cache key (a log level, an output directory name...)
+ * @param cacheVersion    part of the cache key: change it to invalidate every cached result of the app
  */
 public record AppSpec(
         AppType type,
@@ -28,11 +30,26 @@ public record AppSpec(
         Integer walltimeSeconds,
         Boolean cache,
         String stdout,
-        String stderr) {
+        String stderr,
+        List<String> cacheIgnore,
+        String cacheVersion) {
 
     public AppSpec {
         sites = sites == null ? List.of() : sites;
         cache = cache != null && cache;
+        cacheIgnore = cacheIgnore == null ? List.of() : cacheIgnore;
+    }
+
+    /** An app that is not cached. */
+    public AppSpec(AppType type, String command, String source, String function, String version, List<String> sites,
+                   Integer retries, Integer walltimeSeconds, Boolean cache, String stdout, String stderr) {
+        this(type, command, source, function, version, sites, retries, walltimeSeconds, cache, stdout, stderr, null, null);
+    }
+
+    /** This app with caching on (Parsl's {@code cache=True}). */
+    public AppSpec cached() {
+        return new AppSpec(type, command, source, function, version, sites, retries, walltimeSeconds, true, stdout, stderr,
+                cacheIgnore, cacheVersion);
     }
 
     public static AppSpec bash(String command, String... sites) {
