@@ -68,9 +68,17 @@ class WorkflowController {
     WorkflowView await(@PathVariable UUID id, @RequestParam(defaultValue = "30s") String timeout,
                        @RequestParam(defaultValue = "false") boolean attempts) throws InterruptedException {
         queries.get(id, false);
-        Duration wait = DurationStyle.detectAndParse(timeout);
+        Duration wait = durationOf("timeout", timeout);
         coordinator.awaitFinished(id, wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait);
         return queries.get(id, attempts);
+    }
+
+    private static Duration durationOf(String parameter, String value) {
+        try {
+            return DurationStyle.detectAndParse(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidParameterException(parameter, value, "a duration such as 30s or 2m");
+        }
     }
 
     @GetMapping
