@@ -73,7 +73,7 @@ class WorkflowController {
     WorkflowView await(@PathVariable UUID id, @RequestParam(defaultValue = "30s") String timeout,
                        @RequestParam(defaultValue = "false") boolean attempts) throws InterruptedException {
         queries.get(id, false);
-        Duration wait = DurationStyle.detectAndParse(timeout);
+        Duration wait = durationOf("timeout", timeout);
         coordinator.awaitFinished(id, wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait);
         return queries.get(id, attempts);
     }
@@ -85,6 +85,14 @@ class WorkflowController {
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(@PathVariable UUID id) {
         return events.follow(id, queries.get(id, false));
+    }
+
+    private static Duration durationOf(String parameter, String value) {
+        try {
+            return DurationStyle.detectAndParse(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidParameterException(parameter, value, "a duration such as 30s or 2m");
+        }
     }
 
     @GetMapping

@@ -59,6 +59,8 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
     private static final Logger taskLog = LoggerFactory.getLogger("trellis.tasks");
     /** Attempt status for an attempt whose block went silent; it does not count against retries. */
     private static final String LOST = "LOST";
+    /** Attempt status for an attempt in flight when its task was cancelled: its outcome no longer counts. */
+    private static final String CANCELLED = "CANCELLED";
 
     private final WorkflowStore store;
     private final WorkflowPlanner planner;
@@ -300,6 +302,11 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             metrics.taskMoved(workflow.run.plannedTask(change.taskId()).appName(), site, change.to());
             taskLog.info("task {}/{} {} -> {}: {}", workflow.id, change.taskId(), change.from(), change.to(), change.reason());
         }
+        for (Step.Attempt abandoned : step.abandoned()) {
+            String taskId = abandoned.taskId();
+            outcome.attemptUpdates.add(new AttemptRow(workflow.id, taskId, abandoned.attempt(), workflow.siteOf.get(taskId), CANCELLED,
+                    null, null, null, null, workflow.run.reason(taskId), null, null, null, null, now));
+        }
         if (step.finishedAs() != null) {
             outcome.finishedAs = step.finishedAs();
         }
@@ -325,6 +332,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             store.upsertTasks(workflow.id, taskRows(workflow, outcome.changedTasks), now);
             store.insertAttempts(outcome.newAttempts);
             store.updateAttempts(attemptUpdates);
+            store.updateAttempts(outcome.attemptUpdates);
             if (outcome.finishedAs != null) {
                 store.finishWorkflow(workflow.id, outcome.finishedAs.name(), now);
             }
@@ -372,6 +380,8 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         final Set<String> changedTasks = new LinkedHashSet<>();
         final List<Step.StateChange> changes = new ArrayList<>();
         final List<AttemptRow> newAttempts = new ArrayList<>();
+        /** Attempts the scheduler itself ended (abandoned by a cancellation), recorded after the workers' reports. */
+        final List<AttemptRow> attemptUpdates = new ArrayList<>();
         final List<TaskMessage> messages = new ArrayList<>();
         WorkflowStatus finishedAs;
     }

@@ -6,16 +6,21 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import java.net.URI;
 
 /**
  * Every REST error as RFC 9457 problem details: a stable {@code type} per kind of problem,
- * {@code instance} = the request path, and for invalid workflows the full list of problems.
+ * {@code instance} = the request path, and for invalid workflows the full list of problems. Spring
+ * MVC's own errors (unsupported media type, unreadable body, unknown path...) come as problem
+ * details too, from {@link ResponseEntityExceptionHandler}.
  */
 @RestControllerAdvice
-class WorkflowProblems {
+class WorkflowProblems extends ResponseEntityExceptionHandler {
 
     private static final String TYPES = "https://trellis.dev/problems/";
 
@@ -40,6 +45,22 @@ class WorkflowProblems {
     @ExceptionHandler({WorkflowNotFoundException.class, TaskNotFoundException.class})
     ProblemDetail notFound(RuntimeException e, HttpServletRequest request) {
         return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage(), request);
+    }
+
+    /** A path id that is no UUID names no workflow, so it is not found; a malformed query parameter is a bad request. */
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ProblemDetail mismatched(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
+        if (e.getParameter().hasParameterAnnotation(PathVariable.class)) {
+            return problem(HttpStatus.NOT_FOUND, "not-found", "Not found",
+                    "no workflow has " + e.getName() + " '" + e.getValue() + "'", request);
+        }
+        String expected = e.getRequiredType() == null ? "another type" : "a " + e.getRequiredType().getSimpleName().toLowerCase();
+        return invalidParameter(new InvalidParameterException(e.getName(), e.getValue(), expected), request);
+    }
+
+    @ExceptionHandler(InvalidParameterException.class)
+    ProblemDetail invalidParameter(InvalidParameterException e, HttpServletRequest request) {
+        return problem(HttpStatus.BAD_REQUEST, "invalid-parameter", "Invalid parameter", e.getMessage(), request);
     }
 
     @ExceptionHandler(WorkflowClosedException.class)
