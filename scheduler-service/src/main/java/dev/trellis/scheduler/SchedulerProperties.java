@@ -22,7 +22,8 @@ public record SchedulerProperties(
         List<Site> sites,
         @DefaultValue("trellis-scheduler") String consumerGroup,
         @DefaultValue Dispatch dispatch,
-        @DefaultValue Limits limits) {
+        @DefaultValue Limits limits,
+        @DefaultValue Memo memo) {
 
     public SchedulerProperties {
         sites = sites == null || sites.isEmpty() ? List.of(new Site("threads", "threads", 4)) : List.copyOf(sites);
@@ -51,6 +52,13 @@ public record SchedulerProperties(
      * @param maxSpecSize the largest workflow document accepted
      */
     public record Limits(@DefaultValue("200000") int maxTasks, @DefaultValue("64MB") DataSize maxSpecSize) {
+    }
+
+    /**
+     * @param checkpointUrl the checkpoint-service's base URL, for memo lookups (stores go through Kafka)
+     * @param lookupTimeout a lookup not answered within this runs its tasks without the cache
+     */
+    public record Memo(@DefaultValue("http://localhost:8082") String checkpointUrl, @DefaultValue("2s") Duration lookupTimeout) {
     }
 
     public List<String> siteNames() {

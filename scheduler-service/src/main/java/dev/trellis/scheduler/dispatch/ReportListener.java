@@ -9,8 +9,6 @@ import dev.trellis.scheduler.site.BlockRegistry;
 import dev.trellis.scheduler.workflow.WorkflowCoordinator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.annotation.PartitionOffset;
-import org.springframework.kafka.annotation.TopicPartition;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 
@@ -51,14 +49,14 @@ class ReportListener {
     }
 
     /**
-     * Heartbeats are read from the end of the partition, assigned directly rather than through a
-     * consumer group: a restarted scheduler must hear live blocks at once, not after the group's
-     * rebalance waited out the dead instance (which would make it declare every block lost).
+     * Heartbeats are read from the end by a consumer group of this scheduler instance alone: a
+     * restarted scheduler must hear live blocks at once, not after a shared group's rebalance waited
+     * out the dead instance (which would make it declare every block lost). Its committed offsets
+     * expire with the broker's offsets retention.
      */
-    @KafkaListener(id = "trellis-heartbeats", groupId = "${trellis.scheduler.consumer-group:trellis-scheduler}-heartbeats",
-            topicPartitions = @TopicPartition(topic = Topics.HEARTBEATS,
-                    partitionOffsets = @PartitionOffset(partition = "0", initialOffset = "0", seekPosition = "END")),
-            properties = "enable.auto.commit=false")
+    @KafkaListener(id = "trellis-heartbeats", topics = Topics.HEARTBEATS,
+            groupId = "${trellis.scheduler.consumer-group:trellis-scheduler}-heartbeats-#{T(java.util.UUID).randomUUID()}",
+            properties = "auto.offset.reset=latest")
     void onHeartbeat(ConsumerRecord<String, byte[]> record) {
         blocks.heard(WireCodec.read(record.value(), HeartbeatMessage.class), clock.instant());
     }

@@ -1,6 +1,7 @@
 package dev.trellis.scheduler.workflow;
 
 import dev.trellis.engine.run.WorkflowRun;
+import dev.trellis.scheduler.memo.WorkflowMemo;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -17,16 +18,18 @@ final class ActiveWorkflow {
     final UUID id;
     final String name;
     final WorkflowRun run;
+    final WorkflowMemo memo;
     final Map<String, String> siteOf = new HashMap<>();
     final Map<String, String> blockOf = new HashMap<>();
     /** When the current attempt of a queued task was sent, for the queue-wait histogram. */
     final Map<String, Instant> queuedAt = new HashMap<>();
     int taskBatches;
 
-    ActiveWorkflow(UUID id, String name, WorkflowRun run, int taskBatches) {
+    ActiveWorkflow(UUID id, String name, WorkflowRun run, int taskBatches, Instant started) {
         this.id = id;
         this.name = name;
         this.run = run;
         this.taskBatches = taskBatches;
+        this.memo = new WorkflowMemo(run.plan().settings().checkpoint(), started);
     }
 }

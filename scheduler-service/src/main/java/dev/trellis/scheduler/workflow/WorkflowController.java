@@ -108,6 +108,13 @@ class WorkflowController {
         return Map.of("added", coordinator.addTasks(id, tasks));
     }
 
+    /** Checkpoints the cached results gathered since the last checkpoint (the {@code manual} mode's trigger). */
+    @PostMapping("/{id}/checkpoint")
+    Map<String, String> checkpoint(@PathVariable UUID id) {
+        return coordinator.checkpoint(id).map(checkpointId -> Map.of("checkpointId", checkpointId))
+                .orElseGet(() -> Map.of("checkpointId", ""));
+    }
+
     @PostMapping("/{id}/seal")
     @ResponseStatus(HttpStatus.ACCEPTED)
     void seal(@PathVariable UUID id) {

@@ -15,6 +15,7 @@ import dev.trellis.protocol.message.TaskMessage;
 import dev.trellis.protocol.spec.TaskSpec;
 import dev.trellis.protocol.spec.WorkflowSpec;
 import dev.trellis.scheduler.dispatch.TaskDispatcher;
+import dev.trellis.scheduler.memo.Memoizer;
 import dev.trellis.scheduler.site.BlockRegistry;
 import dev.trellis.scheduler.site.SiteLoad;
 import dev.trellis.scheduler.store.AttemptRow;
@@ -69,13 +70,14 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
     private final BlockRegistry blocks;
     private final WorkflowMetrics metrics;
     private final WorkflowEvents events;
+    private final Memoizer memoizer;
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final Map<UUID, ActiveWorkflow> active = new ConcurrentHashMap<>();
     private final Map<UUID, CompletableFuture<Void>> finishWaiters = new ConcurrentHashMap<>();
 
     WorkflowCoordinator(WorkflowStore store, WorkflowPlanner planner, TaskDispatcher dispatcher, SiteLoad load,
-                        BlockRegistry blocks, WorkflowMetrics metrics, WorkflowEvents events,
+                        BlockRegistry blocks, WorkflowMetrics metrics, WorkflowEvents events, Memoizer memoizer,
                         TransactionTemplate transaction, Clock clock) {
         this.store = store;
         this.planner = planner;
@@ -84,6 +86,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         this.blocks = blocks;
         this.metrics = metrics;
         this.events = events;
+        this.memoizer = memoizer;
         this.transaction = transaction;
         this.clock = clock;
         metrics.trackActive(active, (workflow, state) -> workflow.run.count(state));
@@ -99,8 +102,8 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         WorkflowRun run = sealed ? WorkflowRun.sealed(plan) : WorkflowRun.open(plan);
         UUID id = UUID.randomUUID();
         String name = spec.name() == null || spec.name().isBlank() ? "workflow" : spec.name();
-        ActiveWorkflow workflow = new ActiveWorkflow(id, name, run, 0);
         Instant now = clock.instant();
+        ActiveWorkflow workflow = new ActiveWorkflow(id, name, run, 0, now);
         synchronized (workflow) {
             transaction.executeWithoutResult(status -> {
                 store.insertWorkflow(new WorkflowRow(id, name, WorkflowStatus.RUNNING.name(), WireCodec.writeString(spec),
@@ -161,6 +164,14 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         }
     }
 
+    /** Checkpoints the workflow's cached results gathered since its last checkpoint (any mode). */
+    public Optional<String> checkpoint(UUID id) {
+        ActiveWorkflow workflow = activeOrThrow(id);
+        synchronized (workflow) {
+            return memoizer.checkpoint(workflow.memo, workflow.id, workflow.name, clock.instant());
+        }
+    }
+
     public boolean isActive(UUID id) {
         return active.containsKey(id);
     }
@@ -192,16 +203,22 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             }
             synchronized (workflow) {
                 Instant now = clock.instant();
-                List<Step> steps = new ArrayList<>();
-                List<AttemptRow> attemptUpdates = new ArrayList<>();
+                Outcome outcome = new Outcome();
                 for (ResultMessage report : workflowReports) {
                     if (!workflow.run.plan().contains(report.taskId())) {
                         continue;
                     }
-                    attemptUpdates.add(attemptRow(id, report));
-                    steps.add(event(workflow, report, now));
+                    outcome.attemptUpdates.add(attemptRow(id, report));
+                    absorb(workflow, event(workflow, report, now), now, outcome);
+                    if (report.status() == AttemptStatus.SUCCEEDED && workflow.run.state(report.taskId()) == TaskState.SUCCEEDED
+                            && workflow.run.attempt(report.taskId()) == report.attempt()) {
+                        for (String follower : memoizer.succeeded(workflow.memo, id, workflow.name, workflow.run,
+                                report.taskId(), report.result(), now)) {
+                            absorb(workflow, workflow.run.onCached(follower, report.result(), now), now, outcome);
+                        }
+                    }
                 }
-                applyAll(workflow, steps, now, attemptUpdates);
+                persistAndSend(workflow, outcome, now);
             }
         });
     }
@@ -241,6 +258,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
                 if (workflow.run.nextRetryAt().filter(at -> !at.isAfter(now)).isPresent()) {
                     apply(workflow, workflow.run.tick(now), now, List.of());
                 }
+                memoizer.tick(workflow.memo, workflow.id, workflow.name, now);
             }
         }
     }
@@ -278,15 +296,16 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         Outcome outcome = new Outcome();
         outcome.changedTasks.addAll(alsoPersist);
         absorb(workflow, step, now, outcome);
-        persistAndSend(workflow, outcome, now, List.of());
+        persistAndSend(workflow, outcome, now);
     }
 
     private void applyAll(ActiveWorkflow workflow, List<Step> steps, Instant now, List<AttemptRow> attemptUpdates) {
         Outcome outcome = new Outcome();
+        outcome.attemptUpdates.addAll(attemptUpdates);
         for (Step step : steps) {
             absorb(workflow, step, now, outcome);
         }
-        persistAndSend(workflow, outcome, now, attemptUpdates);
+        persistAndSend(workflow, outcome, now);
     }
 
     /** Folds a step into the outcome: routes its ready attempts (which are steps too) and notes what changed. */
@@ -301,6 +320,12 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             }
             metrics.taskMoved(workflow.run.plannedTask(change.taskId()).appName(), site, change.to());
             taskLog.info("task {}/{} {} -> {}: {}", workflow.id, change.taskId(), change.from(), change.to(), change.reason());
+            if (change.to().isTerminal() && !change.to().isSuccessful()) {
+                // Tasks waiting for this one's identical result must now run themselves.
+                memoizer.leaderGone(workflow.memo, change.taskId())
+                        .filter(next -> workflow.run.state(next) == TaskState.READY)
+                        .ifPresent(next -> outcome.toDispatch.add(new Step.Attempt(next, workflow.run.attempt(next))));
+            }
         }
         for (Step.Attempt abandoned : step.abandoned()) {
             String taskId = abandoned.taskId();
@@ -311,27 +336,64 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             outcome.finishedAs = step.finishedAs();
         }
         for (Step.Attempt ready : step.dispatch()) {
-            PlannedTask task = workflow.run.plannedTask(ready.taskId());
-            Optional<String> site = dispatcher.chooseSite(task, workflow.run.plan().settings().defaultSite());
-            if (site.isEmpty()) {
-                absorb(workflow, workflow.run.onFailed(task.id(), ready.attempt(),
-                        "no configured site among " + task.candidateSites() + " can run it", now), now, outcome);
-                continue;
+            if (workflow.run.plannedTask(ready.taskId()).app().cache()) {
+                outcome.cacheCandidates.add(ready); // decided in one batch, see settleCacheCandidates
+            } else {
+                dispatch(workflow, ready, now, outcome);
             }
-            workflow.siteOf.put(task.id(), site.get());
-            outcome.messages.add(dispatcher.message(workflow.id.toString(), task, ready.attempt(), site.get(),
-                    workflow.run.resolvedArgs(task.id()), workflow.run.resolvedInputs(task.id())));
-            outcome.newAttempts.add(AttemptRow.queued(workflow.id, task.id(), ready.attempt(), site.get(), now));
-            workflow.queuedAt.put(task.id(), now);
-            absorb(workflow, workflow.run.onDispatched(task.id(), ready.attempt(), now), now, outcome);
         }
     }
 
-    private void persistAndSend(ActiveWorkflow workflow, Outcome outcome, Instant now, List<AttemptRow> attemptUpdates) {
+    /** Sends a ready attempt to the least-loaded of its sites (once the step's rows are written). */
+    private void dispatch(ActiveWorkflow workflow, Step.Attempt ready, Instant now, Outcome outcome) {
+        PlannedTask task = workflow.run.plannedTask(ready.taskId());
+        Optional<String> site = dispatcher.chooseSite(task, workflow.run.plan().settings().defaultSite());
+        if (site.isEmpty()) {
+            absorb(workflow, workflow.run.onFailed(task.id(), ready.attempt(),
+                    "no configured site among " + task.candidateSites() + " can run it", now), now, outcome);
+            return;
+        }
+        workflow.siteOf.put(task.id(), site.get());
+        outcome.messages.add(dispatcher.message(workflow.id.toString(), task, ready.attempt(), site.get(),
+                workflow.run.resolvedArgs(task.id()), workflow.run.resolvedInputs(task.id())));
+        outcome.newAttempts.add(AttemptRow.queued(workflow.id, task.id(), ready.attempt(), site.get(), now));
+        workflow.queuedAt.put(task.id(), now);
+        absorb(workflow, workflow.run.onDispatched(task.id(), ready.attempt(), now), now, outcome);
+    }
+
+    /**
+     * Ready cacheable tasks, all at once: one checkpoint-service round trip for the batch. Taking a
+     * cached result can ready more tasks, so this repeats until nothing is left to decide.
+     */
+    private void settleCacheCandidates(ActiveWorkflow workflow, Outcome outcome, Instant now) {
+        while (!outcome.cacheCandidates.isEmpty() || !outcome.toDispatch.isEmpty()) {
+            List<Step.Attempt> leaders = List.copyOf(outcome.toDispatch);
+            outcome.toDispatch.clear();
+            leaders.forEach(leader -> dispatch(workflow, leader, now, outcome));
+            List<Step.Attempt> candidates = List.copyOf(outcome.cacheCandidates);
+            outcome.cacheCandidates.clear();
+            if (candidates.isEmpty()) {
+                continue;
+            }
+            Map<String, Memoizer.Decision> decisions = memoizer.decide(workflow.memo, workflow.id, workflow.name, workflow.run,
+                    candidates.stream().map(Step.Attempt::taskId).toList());
+            for (Step.Attempt candidate : candidates) {
+                Memoizer.Decision decision = decisions.get(candidate.taskId());
+                if (decision instanceof Memoizer.Decision.Cached cached) {
+                    absorb(workflow, workflow.run.onCached(candidate.taskId(), cached.result(), now), now, outcome);
+                } else if (decision instanceof Memoizer.Decision.Run) {
+                    dispatch(workflow, candidate, now, outcome);
+                }
+                // Follow: stays READY until the identical task it waits for ends.
+            }
+        }
+    }
+
+    private void persistAndSend(ActiveWorkflow workflow, Outcome outcome, Instant now) {
+        settleCacheCandidates(workflow, outcome, now);
         transaction.executeWithoutResult(status -> {
             store.upsertTasks(workflow.id, taskRows(workflow, outcome.changedTasks), now);
             store.insertAttempts(outcome.newAttempts);
-            store.updateAttempts(attemptUpdates);
             store.updateAttempts(outcome.attemptUpdates);
             if (outcome.finishedAs != null) {
                 store.finishWorkflow(workflow.id, outcome.finishedAs.name(), now);
@@ -340,6 +402,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         dispatcher.send(outcome.messages);
         events.published(workflow.id, outcome.changes, outcome.finishedAs);
         if (outcome.finishedAs != null) {
+            memoizer.finished(workflow.memo, workflow.id, workflow.name, now);
             active.remove(workflow.id);
             CompletableFuture<Void> waiter = finishWaiters.remove(workflow.id);
             if (waiter != null) {
@@ -380,6 +443,8 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         final Set<String> changedTasks = new LinkedHashSet<>();
         final List<Step.StateChange> changes = new ArrayList<>();
         final List<AttemptRow> newAttempts = new ArrayList<>();
+        final List<Step.Attempt> cacheCandidates = new ArrayList<>();
+        final List<Step.Attempt> toDispatch = new ArrayList<>();
         /** Attempts the scheduler itself ended (abandoned by a cancellation), recorded after the workers' reports. */
         final List<AttemptRow> attemptUpdates = new ArrayList<>();
         final List<TaskMessage> messages = new ArrayList<>();
@@ -420,8 +485,8 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
                         lostAttempts.getOrDefault(r.taskId(), 0)))
                 .toList();
         WorkflowRun run = WorkflowRun.recover(plan, persisted, row.sealed());
-        ActiveWorkflow workflow = new ActiveWorkflow(id, row.name(), run, batches.size());
         Instant now = clock.instant();
+        ActiveWorkflow workflow = new ActiveWorkflow(id, row.name(), run, batches.size(), now);
         List<TaskMessage> resend = new ArrayList<>();
         synchronized (workflow) {
             Map<String, AttemptRow> currentAttempts = new LinkedHashMap<>();
