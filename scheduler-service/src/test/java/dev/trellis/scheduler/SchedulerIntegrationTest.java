@@ -24,7 +24,9 @@ import java.lang.annotation.Target;
         "trellis.scheduler.sites[1].name=pilot", "trellis.scheduler.sites[1].slots-per-block=2",
         "trellis.scheduler.sites[2].name=spare", "trellis.scheduler.sites[2].slots-per-block=1",
         "trellis.scheduler.dispatch.worker-timeout=3s", "trellis.scheduler.dispatch.tick-interval=100ms",
-        "trellis.scheduler.data-root=" + TestBlocks.DATA_ROOT_PATH})
+        "trellis.scheduler.data-root=" + TestBlocks.DATA_ROOT_PATH,
+        "trellis.scheduler.memo.checkpoint-url=" + TestCheckpointService.URL,
+        "trellis.scheduler.memo.lookup-timeout=1s"})
 @WithTrellisInfrastructure
 public @interface SchedulerIntegrationTest {
 }
