@@ -77,7 +77,8 @@ final class StandaloneStack implements AutoCloseable {
             }
             List<String> schedulerArgs = new ArrayList<>(siteArgs);
             schedulerArgs.addAll(List.of("--spring.datasource.url=" + postgres.ensureDatabase("scheduler_service"),
-                    "--server.port=" + options.httpPort, "--trellis.scheduler.data-root=" + data));
+                    "--server.port=" + options.httpPort, "--trellis.scheduler.data-root=" + data,
+                    "--trellis.scheduler.memo.checkpoint-url=http://127.0.0.1:" + options.checkpointPort));
             List<CompletableFuture<ConfigurableApplicationContext>> starting = new ArrayList<>();
             starting.add(CompletableFuture.supplyAsync(() -> run(SchedulerApplication.application(), common, schedulerArgs), starter));
             starting.add(CompletableFuture.supplyAsync(() -> run(CheckpointApplication.application(), common, List.of(
