@@ -4,11 +4,8 @@ import dev.trellis.protocol.memo.MemoLookupRequest;
 import dev.trellis.protocol.memo.MemoLookupResponse;
 import dev.trellis.protocol.memo.MemoRecord;
 import dev.trellis.protocol.memo.MemoStoreRequest;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -17,10 +14,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.net.URI;
 import java.util.List;
 
-/** REST API of the memo store: batch lookup and store, list by app, invalidate by key or app. */
+/** REST API of the memo store: scoped batch lookup, batch store, list by app, invalidate by key, app or workflow. */
 @RestController
 @RequestMapping("/api/memo")
 class MemoController {
@@ -33,12 +29,12 @@ class MemoController {
 
     @PostMapping("/lookup")
     MemoLookupResponse lookup(@RequestBody MemoLookupRequest request) {
-        return new MemoLookupResponse(memo.lookup(request.keys() == null ? List.of() : request.keys()));
+        return new MemoLookupResponse(memo.lookup(request));
     }
 
     @PostMapping("/entries")
     ResponseEntity<Void> store(@RequestBody MemoStoreRequest request) {
-        memo.store(request.entries() == null ? List.of() : request.entries());
+        memo.storeEntries(request.entries() == null ? List.of() : request.entries());
         return ResponseEntity.noContent().build();
     }
 
@@ -49,22 +45,23 @@ class MemoController {
 
     @DeleteMapping("/entries/{key}")
     ResponseEntity<Void> invalidate(@PathVariable String key) {
-        return memo.invalidate(key) ? ResponseEntity.noContent().build() : ResponseEntity.notFound().build();
+        memo.invalidate(key);
+        return ResponseEntity.noContent().build();
     }
 
+    /** Every entry of one app, or every entry stored by runs of one workflow name: exactly one of the two. */
     @DeleteMapping("/entries")
-    InvalidatedCount invalidateApp(@RequestParam String app) {
-        return new InvalidatedCount(memo.invalidateApp(app));
+    InvalidatedCount invalidateAll(@RequestParam(required = false) String app, @RequestParam(required = false) String workflow) {
+        boolean byApp = app != null && !app.isBlank();
+        boolean byWorkflow = workflow != null && !workflow.isBlank();
+        if (byApp == byWorkflow) {
+            FieldErrors errors = new FieldErrors();
+            errors.add("app, workflow", "give exactly one of the query parameters app and workflow");
+            errors.throwIfAny("nothing to invalidate");
+        }
+        return new InvalidatedCount(byApp ? memo.invalidateApp(app) : memo.invalidateWorkflow(workflow));
     }
 
     record InvalidatedCount(int invalidated) {
-    }
-
-    @ExceptionHandler(BatchTooLargeException.class)
-    ProblemDetail batchTooLarge(BatchTooLargeException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
-        problem.setType(URI.create("https://trellis.dev/problems/batch-too-large"));
-        problem.setTitle("Batch too large");
-        return problem;
     }
 }

@@ -1,86 +1,145 @@
 package dev.trellis.checkpoint.memo;
 
 import dev.trellis.checkpoint.CheckpointProperties;
-import dev.trellis.protocol.WireCodec;
+import dev.trellis.checkpoint.checkpoint.Checkpoints;
+import dev.trellis.checkpoint.checkpoint.NewCheckpoint;
+import dev.trellis.protocol.memo.MemoLookupRequest;
+import dev.trellis.protocol.memo.MemoLookupRequest.ResumeScope;
 import dev.trellis.protocol.memo.MemoRecord;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
-import tools.jackson.core.type.TypeReference;
+import org.springframework.transaction.support.TransactionTemplate;
 
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /** Looks up, stores and invalidates memoized results, in batches. */
 @Service
 class MemoService {
 
-    private static final TypeReference<List<MemoRecord.OutputDigest>> OUTPUTS = new TypeReference<>() { };
-
     private final MemoEntryRepository entries;
+    private final Checkpoints checkpoints;
+    private final MemoMetrics metrics;
     private final CheckpointProperties properties;
-    private final Counter hits;
-    private final Counter misses;
+    private final TransactionTemplate transaction;
 
-    MemoService(MemoEntryRepository entries, CheckpointProperties properties, MeterRegistry meters) {
+    MemoService(MemoEntryRepository entries, Checkpoints checkpoints, MemoMetrics metrics, CheckpointProperties properties,
+                PlatformTransactionManager transactions) {
         this.entries = entries;
+        this.checkpoints = checkpoints;
+        this.metrics = metrics;
         this.properties = properties;
-        this.hits = Counter.builder("trellis.memo.lookups").tag("outcome", "hit").description("Memo keys looked up").register(meters);
-        this.misses = Counter.builder("trellis.memo.lookups").tag("outcome", "miss").description("Memo keys looked up").register(meters);
-        meters.gauge("trellis.memo.entries", entries, MemoEntryRepository::count);
+        this.transaction = new TransactionTemplate(transactions);
     }
 
-    @Transactional(readOnly = true)
-    public List<MemoRecord> lookup(List<String> keys) {
-        requireBatchSize(keys.size());
-        List<MemoRecord> found = entries.findAllById(keys).stream().map(MemoService::toRecord).toList();
-        hits.increment(found.size());
-        misses.increment(keys.size() - found.size());
+    /**
+     * The stored entries for the keys that the scope allows: one SQL statement for the whole batch.
+     *
+     * @throws BatchTooLargeException      over {@code trellis.checkpoint.max-batch-size} keys
+     * @throws InvalidMemoRequestException for a scope that names no workflow (LATEST) or a malformed checkpoint id (IDS)
+     */
+    List<MemoRecord> lookup(MemoLookupRequest request) {
+        requireBatchSize(request.keys().size());
+        ResumeScope scope = request.scope();
+        ResumeScope.Kind kind = scope == null ? ResumeScope.Kind.ALL : scope.kind();
+        UUID[] checkpointIds = validScope(scope);
+        String[] keys = request.keys().stream().filter(Objects::nonNull).distinct().toArray(String[]::new);
+        if (keys.length == 0) {
+            return List.of();
+        }
+        List<MemoRecord> found = metrics.timeLookup(kind, () -> (switch (kind) {
+            case ALL -> entries.findAllByKeys(keys);
+            case IDS -> entries.findAllByKeysInCheckpoints(keys, checkpointIds);
+            case LATEST -> entries.findAllByKeysInLatestRun(keys, scope.workflowName());
+        }).stream().map(MemoEntry::toRecord).toList());
+        metrics.lookedUp(keys.length, found.size());
         return found;
     }
 
-    @Transactional
-    public void store(List<MemoRecord> records) {
+    /** @return the checkpoint ids of an IDS scope, empty for the others */
+    private static UUID[] validScope(ResumeScope scope) {
+        FieldErrors errors = new FieldErrors();
+        List<UUID> ids = new ArrayList<>();
+        if (scope != null) {
+            if (scope.kind() == null) {
+                errors.add("$.scope.kind", "required: LATEST, ALL or IDS");
+            } else if (scope.kind() == ResumeScope.Kind.LATEST) {
+                errors.requireText(scope.workflowName(), "$.scope.workflowName");
+            } else if (scope.kind() == ResumeScope.Kind.IDS) {
+                for (int i = 0; i < scope.checkpointIds().size(); i++) {
+                    ids.add(errors.uuid(scope.checkpointIds().get(i), "$.scope.checkpointIds[" + i + "]"));
+                }
+            }
+        }
+        errors.throwIfAny("invalid lookup scope");
+        return ids.toArray(UUID[]::new);
+    }
+
+    /**
+     * Stores entries sent over REST; they join no checkpoint.
+     *
+     * @throws BatchTooLargeException      over {@code trellis.checkpoint.max-batch-size} entries
+     * @throws InvalidMemoRequestException naming every incomplete entry; nothing is stored then
+     */
+    void storeEntries(List<MemoRecord> records) {
         requireBatchSize(records.size());
-        entries.saveAll(records.stream().map(MemoService::toEntry).toList());
+        store(List.of(MemoWrite.of(records)));
+    }
+
+    /**
+     * Stores the writes in one transaction, then counts what changed. Entries first, then the
+     * checkpoints, whose links need the entries' rows. Of two entries with one key the newer wins,
+     * as between a new entry and a stored one. Entries are written in key order, so two
+     * transactions storing the same keys lock them in the same order and cannot deadlock.
+     */
+    void store(List<MemoWrite> writes) {
+        Map<String, MemoEntry> byKey = new TreeMap<>();
+        List<NewCheckpoint> newCheckpoints = new ArrayList<>();
+        for (MemoWrite write : writes) {
+            write.entries().forEach(entry -> byKey.merge(entry.cacheKey(), entry, (stored, next) -> next.isNewerThan(stored) ? next : stored));
+            if (write.checkpoint() != null) {
+                newCheckpoints.add(write.checkpoint());
+            }
+        }
+        StoreOutcome outcome = transaction.execute(status ->
+                new StoreOutcome(entries.upsertAll(byKey.values()), checkpoints.record(newCheckpoints)));
+        metrics.stored(outcome.entries(), outcome.createdCheckpoints());
+    }
+
+    private record StoreOutcome(int entries, List<NewCheckpoint> createdCheckpoints) {
     }
 
     @Transactional(readOnly = true)
-    public List<MemoRecord> listByApp(String appName) {
-        return entries.findByAppNameOrderByCreatedAtDesc(appName).stream().map(MemoService::toRecord).toList();
+    List<MemoRecord> listByApp(String appName) {
+        return entries.findByAppNameOrderByCreatedAtDesc(appName).stream().map(MemoEntry::toRecord).toList();
     }
 
+    /** @throws MemoEntryNotFoundException when no entry has the key */
     @Transactional
-    public boolean invalidate(String key) {
-        if (!entries.existsById(key)) {
-            return false;
+    void invalidate(String key) {
+        if (entries.deleteByKey(key) == 0) {
+            throw new MemoEntryNotFoundException(key);
         }
-        entries.deleteById(key);
-        return true;
     }
 
     @Transactional
-    public int invalidateApp(String appName) {
+    int invalidateApp(String appName) {
         return entries.deleteByAppName(appName);
+    }
+
+    @Transactional
+    int invalidateWorkflow(String workflowName) {
+        return entries.deleteByWorkflowName(workflowName);
     }
 
     private void requireBatchSize(int size) {
         if (size > properties.maxBatchSize()) {
             throw new BatchTooLargeException(size, properties.maxBatchSize());
         }
-    }
-
-    private static MemoRecord toRecord(MemoEntry entry) {
-        return new MemoRecord(entry.cacheKey(), entry.appName(), entry.workflowName(), entry.workflowId().toString(),
-                entry.taskId(), entry.resultJson() == null ? null : WireCodec.readValue(entry.resultJson(), Object.class),
-                WireCodec.readValue(entry.outputsJson(), OUTPUTS), entry.createdAt().toEpochMilli());
-    }
-
-    private static MemoEntry toEntry(MemoRecord record) {
-        return new MemoEntry(record.cacheKey(), record.appName(), record.workflowName(), UUID.fromString(record.workflowId()),
-                record.taskId(), WireCodec.writeString(record.result()), WireCodec.writeString(record.outputs()),
-                Instant.ofEpochMilli(record.createdAtMillis()));
     }
 }
