@@ -26,7 +26,8 @@ interface MemoEntryRepository extends JpaRepository<MemoEntry, String>, MemoEntr
 
     /**
      * Entries linked to any checkpoint of the newest run of the workflow name: the run (workflow id)
-     * of its newest checkpoint, ties broken by checkpoint id as in the checkpoint listing.
+     * of its newest checkpoint, ties broken by checkpoint id as in the checkpoint listing. The run
+     * asking ({@code excludeWorkflowId}, "" for none) is skipped: it resumes from an earlier run.
      */
     @Query(nativeQuery = true, value = """
             SELECT e.* FROM memo_entries e
@@ -36,9 +37,10 @@ interface MemoEntryRepository extends JpaRepository<MemoEntry, String>, MemoEntr
                             AND c.workflow_name = :workflowName
                             AND c.workflow_id = (SELECT newest.workflow_id FROM checkpoints newest
                                                  WHERE newest.workflow_name = :workflowName
+                                                   AND newest.workflow_id::text <> :excludeWorkflowId
                                                  ORDER BY newest.created_at DESC, newest.id DESC
                                                  LIMIT 1))""")
-    List<MemoEntry> findAllByKeysInLatestRun(String[] keys, String workflowName);
+    List<MemoEntry> findAllByKeysInLatestRun(String[] keys, String workflowName, String excludeWorkflowId);
 
     List<MemoEntry> findByAppNameOrderByCreatedAtDesc(String appName);
 

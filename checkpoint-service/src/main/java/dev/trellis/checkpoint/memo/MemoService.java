@@ -55,7 +55,8 @@ class MemoService {
         List<MemoRecord> found = metrics.timeLookup(kind, () -> (switch (kind) {
             case ALL -> entries.findAllByKeys(keys);
             case IDS -> entries.findAllByKeysInCheckpoints(keys, checkpointIds);
-            case LATEST -> entries.findAllByKeysInLatestRun(keys, scope.workflowName());
+            case LATEST -> entries.findAllByKeysInLatestRun(keys, scope.workflowName(),
+                    scope.excludeWorkflowId() == null ? "" : scope.excludeWorkflowId());
         }).stream().map(MemoEntry::toRecord).toList());
         metrics.lookedUp(keys.length, found.size());
         return found;

@@ -6,6 +6,7 @@ import dev.trellis.checkpoint.WorkflowRun;
 import dev.trellis.protocol.WireCodec;
 import dev.trellis.protocol.memo.CheckpointView;
 import dev.trellis.protocol.memo.MemoLookupRequest;
+import dev.trellis.protocol.memo.MemoLookupRequest.ResumeScope;
 import dev.trellis.protocol.memo.MemoRecord;
 import dev.trellis.protocol.memo.MemoStoreBatch;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,6 +67,21 @@ class ResumeScopeLookupTest {
         List<String> found = api.lookup(keys(onlyInOlder, newestFirst, newestSecond), latest(older.workflowName()));
 
         assertThat(found).containsExactlyInAnyOrder(newestFirst.cacheKey(), newestSecond.cacheKey());
+    }
+
+    @Test
+    void latestSkipsTheAskingRunSoItsOwnFirstCheckpointDoesNotHideTheRunItResumesFrom() {
+        WorkflowRun earlier = aRunOfANewWorkflow();
+        WorkflowRun asking = earlier.rerun();
+        MemoRecord fromEarlier = earlier.finishedTask("from-earlier");
+        MemoRecord fromAsking = asking.finishedTask("from-asking");
+        api.sendAndAwait(earlier.checkpointAt(1_000, fromEarlier));
+        api.sendAndAwait(asking.checkpointAt(2_000, fromAsking));
+
+        List<String> found = api.lookup(keys(fromEarlier, fromAsking),
+                new ResumeScope(ResumeScope.Kind.LATEST, earlier.workflowName(), List.of(), asking.workflowId()));
+
+        assertThat(found).containsExactly(fromEarlier.cacheKey());
     }
 
     @Test

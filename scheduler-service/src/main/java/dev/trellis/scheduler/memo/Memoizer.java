@@ -67,7 +67,7 @@ public class Memoizer {
 
     /** Decides for a batch of ready tasks with at most one checkpoint-service round trip. */
     public Map<String, Decision> decide(WorkflowMemo memo, UUID workflowId, String workflowName, WorkflowRun run,
-                                        List<String> taskIds) {
+                                        List<String> taskIds, Instant now) {
         Path area = dataRoot.resolve(workflowId.toString());
         Map<String, Decision> decisions = new LinkedHashMap<>();
         List<String> askCheckpoints = new ArrayList<>();
@@ -92,13 +92,20 @@ public class Memoizer {
                 askCheckpoints.add(taskId);
             }
         }
-        Map<String, MemoRecord> stored = lookup(memo, workflowName, askCheckpoints);
+        Map<String, MemoRecord> stored = lookup(memo, workflowId, workflowName, askCheckpoints);
         for (String taskId : askCheckpoints) {
             String key = memo.keyOfTask.get(taskId);
             MemoRecord record = stored.get(key);
             if (record != null && outputsInPlace(record, workflowId, area)) {
                 metrics.counted(MemoMetrics.Outcome.HIT);
-                memo.byKey.put(key, record);
+                // Now this run's result too (its outputs were copied here): its checkpoints list it,
+                // so a later run resuming from this one finds it.
+                MemoRecord reused = new MemoRecord(key, record.appName(), workflowName, workflowId.toString(), taskId,
+                        record.result(), record.outputs(), now.toEpochMilli());
+                memo.byKey.put(key, reused);
+                if (memo.settings.mode() != CheckpointMode.NONE) {
+                    memo.pending.add(reused);
+                }
                 decisions.put(taskId, new Decision.Cached(record.result()));
             } else if (isLedByAnother(memo, key, taskId)) {
                 decisions.put(taskId, follow(memo, key, taskId)); // an identical task earlier in this batch runs
@@ -109,6 +116,9 @@ public class Memoizer {
                 }
                 decisions.put(taskId, lead(memo, key, taskId));
             }
+        }
+        if (memo.settings.mode() == CheckpointMode.TASK_EXIT) {
+            checkpoint(memo, workflowId, workflowName, now);
         }
         return decisions;
     }
@@ -211,8 +221,8 @@ public class Memoizer {
         return Optional.of(CacheKey.of(run.plannedTask(taskId), run.resolvedArgs(taskId), inputDigests));
     }
 
-    private Map<String, MemoRecord> lookup(WorkflowMemo memo, String workflowName, List<String> taskIds) {
-        Optional<ResumeScope> scope = scope(memo.settings, workflowName);
+    private Map<String, MemoRecord> lookup(WorkflowMemo memo, UUID workflowId, String workflowName, List<String> taskIds) {
+        Optional<ResumeScope> scope = scope(memo.settings, workflowId, workflowName);
         if (taskIds.isEmpty() || scope.isEmpty()) {
             return Map.of();
         }
@@ -222,7 +232,7 @@ public class Memoizer {
     }
 
     /** Which stored results this run may use; none when it resumes from no checkpoint. */
-    static Optional<ResumeScope> scope(CheckpointSettings settings, String workflowName) {
+    static Optional<ResumeScope> scope(CheckpointSettings settings, UUID workflowId, String workflowName) {
         List<String> from = settings.resumeFrom();
         if (from.isEmpty()) {
             return Optional.empty();
@@ -231,7 +241,7 @@ public class Memoizer {
             return Optional.of(new ResumeScope(ResumeScope.Kind.ALL, null, List.of()));
         }
         if (from.contains(CheckpointSettings.LATEST)) {
-            return Optional.of(new ResumeScope(ResumeScope.Kind.LATEST, workflowName, List.of()));
+            return Optional.of(new ResumeScope(ResumeScope.Kind.LATEST, workflowName, List.of(), workflowId.toString()));
         }
         return Optional.of(new ResumeScope(ResumeScope.Kind.IDS, null, from));
     }

@@ -376,7 +376,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
                 continue;
             }
             Map<String, Memoizer.Decision> decisions = memoizer.decide(workflow.memo, workflow.id, workflow.name, workflow.run,
-                    candidates.stream().map(Step.Attempt::taskId).toList());
+                    candidates.stream().map(Step.Attempt::taskId).toList(), now);
             for (Step.Attempt candidate : candidates) {
                 Memoizer.Decision decision = decisions.get(candidate.taskId());
                 if (decision instanceof Memoizer.Decision.Cached cached) {

@@ -136,7 +136,9 @@ class CachingTest {
         assertThat(task(reused, "make").state()).isEqualTo("CACHED");
         assertThat(Files.readString(TestBlocks.DATA_ROOT.resolve(reused.id()).resolve("made.txt"))).isEqualTo("made\n");
 
-        Path recorded = TestBlocks.DATA_ROOT.resolve(original.id()).resolve("made.txt");
+        // The reusing run is now the newest with a checkpoint, and its copy is the recorded output.
+        awaitCheckpointedResults(name, 2);
+        Path recorded = TestBlocks.DATA_ROOT.resolve(reused.id()).resolve("made.txt");
         Files.writeString(recorded, "tampered\n");
         WorkflowView rerun = api.awaitFinished(api.submit(makeFile(name, ", resumeFrom: [latest]")).id());
 
