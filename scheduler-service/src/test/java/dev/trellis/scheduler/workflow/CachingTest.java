@@ -160,6 +160,47 @@ class CachingTest {
         assertThat(refreshed.tasks()).allSatisfy(t -> assertThat(t.attempts()).hasSize(1));
     }
 
+    @Test
+    void workflowExitModeWritesOneCheckpointWithEveryResultWhenTheWorkflowEnds() {
+        WorkflowApi api = new WorkflowApi(port);
+        String name = "at-exit-" + UUID.randomUUID();
+
+        api.awaitFinished(api.submit(slowDouble(name, "checkpoint: {mode: workflow_exit}")).id());
+
+        awaitCheckpointedResults(name, 5);
+        assertThat(checkpoints(name)).singleElement().satisfies(c -> {
+            assertThat(c.mode()).isEqualTo("workflow_exit");
+            assertThat(c.entryCount()).isEqualTo(5);
+        });
+    }
+
+    @Test
+    void manualModeCheckpointsOnlyWhenAskedAndPeriodicModeWithoutBeingAsked() throws InterruptedException {
+        WorkflowApi api = new WorkflowApi(port);
+        String manual = "manual-" + UUID.randomUUID();
+        String periodic = "periodic-" + UUID.randomUUID();
+        SubmissionView manualRun = api.submitOpen(slowDouble(manual, "checkpoint: {mode: manual}"));
+        SubmissionView periodicRun = api.submitOpen(slowDouble(periodic, "checkpoint: {mode: periodic, periodSeconds: 1}"));
+        api.awaitView(manualRun.id(), "five results", v -> v.taskCounts().get("SUCCEEDED") + v.taskCounts().get("CACHED") == 5);
+
+        awaitCheckpointedResults(periodic, 5);
+        Thread.sleep(1500); // a periodic checkpoint would have come by now; a manual one must not
+        assertThat(checkpoints(manual)).isEmpty();
+
+        String body = api.http().post("/api/workflows/" + manualRun.id() + "/checkpoint", "application/json", "").body();
+
+        assertThat(body).contains("checkpointId");
+        awaitCheckpointedResults(manual, 5);
+        assertThat(checkpoints(manual)).singleElement().satisfies(c -> assertThat(c.mode()).isEqualTo("manual"));
+        api.http().post("/api/workflows/" + manualRun.id() + "/seal", "application/json", "");
+        api.http().post("/api/workflows/" + periodicRun.id() + "/seal", "application/json", "");
+    }
+
+    private static List<CheckpointView> checkpoints(String workflowName) {
+        return WireCodec.readValue(new LocalHttp(TestCheckpointService.PORT)
+                .get("/api/checkpoints?workflowName=" + workflowName).body(), CHECKPOINTS);
+    }
+
     static String slowDouble(String name, String checkpoint) {
         return """
                 name: %s
