@@ -4,6 +4,7 @@ import dev.trellis.engine.plan.PlannedTask;
 import dev.trellis.engine.site.SiteSelector;
 import dev.trellis.protocol.Topics;
 import dev.trellis.protocol.WireCodec;
+import dev.trellis.protocol.message.CancelMessage;
 import dev.trellis.protocol.message.TaskMessage;
 import dev.trellis.scheduler.site.SiteLoad;
 import org.slf4j.Logger;
@@ -18,7 +19,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-/** Routes ready attempts to sites and sends them on the sites' task topics. */
+/** Routes ready attempts to sites and sends them on the sites' task topics; sends cancellations to every block. */
 @Component
 public class TaskDispatcher {
 
@@ -28,6 +29,7 @@ public class TaskDispatcher {
     private final SiteLoad load;
     private final SiteSelector selector = new SiteSelector();
     private final Queue<TaskMessage> unsent = new ConcurrentLinkedQueue<>();
+    private final Queue<CancelMessage> unsentCancels = new ConcurrentLinkedQueue<>();
 
     TaskDispatcher(KafkaTemplate<String, byte[]> kafka, SiteLoad load) {
         this.kafka = kafka;
@@ -62,12 +64,34 @@ public class TaskDispatcher {
         }
     }
 
-    public void resendFailed() {
-        TaskMessage message;
-        List<TaskMessage> again = new ArrayList<>();
-        while ((message = unsent.poll()) != null) {
-            again.add(message);
+    /**
+     * Tells the blocks to stop attempts the workflow abandoned, on the control topic every block
+     * reads; like {@link #send}, a refused send is tried again by {@link #resendFailed()}.
+     */
+    public void sendCancels(List<CancelMessage> cancels) {
+        for (CancelMessage cancel : cancels) {
+            kafka.send(Topics.CONTROL, cancel.workflowId(), WireCodec.write(cancel))
+                    .whenComplete((result, error) -> {
+                        if (error != null) {
+                            log.warn("could not send the cancellation of {}/{} attempt {} ({}); will retry",
+                                    cancel.workflowId(), cancel.taskId(), cancel.attempt(), error.getMessage());
+                            unsentCancels.add(cancel);
+                        }
+                    });
         }
-        send(again);
+    }
+
+    public void resendFailed() {
+        send(drain(unsent));
+        sendCancels(drain(unsentCancels));
+    }
+
+    private static <T> List<T> drain(Queue<T> queue) {
+        List<T> drained = new ArrayList<>();
+        T message;
+        while ((message = queue.poll()) != null) {
+            drained.add(message);
+        }
+        return drained;
     }
 }

@@ -27,6 +27,9 @@ class SiteTopics {
         topics.add(TopicBuilder.name(Topics.deadLetter(Topics.RESULTS)).partitions(partitions).build());
         topics.add(TopicBuilder.name(Topics.HEARTBEATS).partitions(1).build());
         topics.add(TopicBuilder.name(Topics.deadLetter(Topics.HEARTBEATS)).partitions(1).build());
+        // One partition: cancellations are few, and every block reads all of them anyway.
+        topics.add(TopicBuilder.name(Topics.CONTROL).partitions(1).build());
+        topics.add(TopicBuilder.name(Topics.deadLetter(Topics.CONTROL)).partitions(1).build());
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
     }
 }

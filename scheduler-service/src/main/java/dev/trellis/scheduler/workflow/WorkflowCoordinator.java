@@ -10,6 +10,7 @@ import dev.trellis.engine.run.WorkflowRun;
 import dev.trellis.engine.run.WorkflowStatus;
 import dev.trellis.protocol.WireCodec;
 import dev.trellis.protocol.message.AttemptStatus;
+import dev.trellis.protocol.message.CancelMessage;
 import dev.trellis.protocol.message.ResultMessage;
 import dev.trellis.protocol.message.TaskMessage;
 import dev.trellis.protocol.spec.TaskSpec;
@@ -205,7 +206,9 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
                 Instant now = clock.instant();
                 Outcome outcome = new Outcome();
                 for (ResultMessage report : workflowReports) {
-                    if (!workflow.run.plan().contains(report.taskId())) {
+                    // A cancelled task's attempt was ended here; the block's report of the kill must not overwrite it.
+                    if (!workflow.run.plan().contains(report.taskId())
+                            || workflow.run.state(report.taskId()) == TaskState.CANCELLED) {
                         continue;
                     }
                     outcome.attemptUpdates.add(attemptRow(id, report));
@@ -331,6 +334,8 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             String taskId = abandoned.taskId();
             outcome.attemptUpdates.add(new AttemptRow(workflow.id, taskId, abandoned.attempt(), workflow.siteOf.get(taskId), CANCELLED,
                     null, null, null, null, workflow.run.reason(taskId), null, null, null, null, now));
+            outcome.cancels.add(CancelMessage.ofAttempt(workflow.id.toString(), taskId, abandoned.attempt(),
+                    workflow.run.reason(taskId), now.toEpochMilli()));
         }
         if (step.finishedAs() != null) {
             outcome.finishedAs = step.finishedAs();
@@ -400,6 +405,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             }
         });
         dispatcher.send(outcome.messages);
+        dispatcher.sendCancels(outcome.cancels);
         events.published(workflow.id, outcome.changes, outcome.finishedAs);
         if (outcome.finishedAs != null) {
             memoizer.finished(workflow.memo, workflow.id, workflow.name, now);
@@ -438,7 +444,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
                 started ? null : Instant.ofEpochMilli(report.finishedAtMillis()));
     }
 
-    /** What applying steps produced: rows to write and attempts to send once they are written. */
+    /** What applying steps produced: rows to write, then attempts and cancellations to send once they are written. */
     private static final class Outcome {
         final Set<String> changedTasks = new LinkedHashSet<>();
         final List<Step.StateChange> changes = new ArrayList<>();
@@ -448,6 +454,8 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         /** Attempts the scheduler itself ended (abandoned by a cancellation), recorded after the workers' reports. */
         final List<AttemptRow> attemptUpdates = new ArrayList<>();
         final List<TaskMessage> messages = new ArrayList<>();
+        /** Abandoned attempts the blocks must stop (kill if running, skip if still queued). */
+        final List<CancelMessage> cancels = new ArrayList<>();
         WorkflowStatus finishedAs;
     }
 

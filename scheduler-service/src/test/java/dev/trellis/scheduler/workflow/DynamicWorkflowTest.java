@@ -146,6 +146,38 @@ class DynamicWorkflowTest {
     }
 
     @Test
+    void cancellingAWorkflowStopsItsRunningTasksSoTheNextWorkflowGetsTheirSlotsAtOnce() {
+        SubmissionView sleepers = api.submit("""
+                name: cancelled-sleepers
+                apps:
+                  sleep: {type: bash, sites: [pilot], command: "sleep 600"}
+                tasks:
+                  - {id: "sleep-{i}", app: sleep, count: 2}
+                """);
+        api.awaitTask(sleepers.id(), "sleep-0", "RUNNING");
+        api.awaitTask(sleepers.id(), "sleep-1", "RUNNING"); // both slots of pilot's only block
+
+        assertThat(api.http().post(WORKFLOWS + "/" + sleepers.id() + "/cancel", "application/json", "").statusCode()).isEqualTo(202);
+        api.awaitFinished(sleepers.id());
+        SubmissionView next = api.submit("""
+                name: after-the-sleepers
+                apps:
+                  hello: {type: bash, sites: [pilot], command: "echo hello"}
+                tasks:
+                  - {id: hello, app: hello}
+                """);
+        WorkflowView done = api.awaitFinishedOrNot(next.id(), "20s");
+
+        assertThat(done.status()).as("ran on a freed slot, not after a sleep 600").isEqualTo("SUCCEEDED");
+        WorkflowView cancelled = api.get(sleepers.id());
+        assertThat(cancelled.status()).isEqualTo("CANCELLED");
+        assertThat(cancelled.tasks()).hasSize(2).allSatisfy(task -> {
+            assertThat(task.state()).isEqualTo("CANCELLED");
+            assertThat(task.attempts()).extracting("status").as("after the block's report of the kill").containsExactly("CANCELLED");
+        });
+    }
+
+    @Test
     void cancellingOneTaskCancelsItAndItsDependentsWhileTheRestFinishes() {
         SubmissionView submitted = api.submit("""
                 name: one-task-cancelled
@@ -155,7 +187,7 @@ class DynamicWorkflowTest {
                 tasks:
                   - {id: long-sleep, app: sleep, args: {millis: 8000}}
                   - {id: after-sleep, app: echo, args: {value: "${long-sleep.result}"}}
-                  - {id: other, app: sleep, args: {millis: 300}}
+                  - {id: other, app: sleep, args: {millis: 2000}} # runs on when the stopped attempt reports
                 """);
         String path = WORKFLOWS + "/" + submitted.id();
         api.awaitTask(submitted.id(), "long-sleep", "RUNNING");
@@ -166,7 +198,7 @@ class DynamicWorkflowTest {
 
         assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
         assertThat(task(done, "long-sleep").state()).isEqualTo("CANCELLED");
-        assertThat(task(done, "long-sleep").attempts()).extracting("status").containsExactly("CANCELLED");
+        assertThat(task(done, "long-sleep").attempts()).extracting("status").as("not the block's FAILED").containsExactly("CANCELLED");
         assertThat(task(done, "after-sleep").state()).isEqualTo("CANCELLED");
         assertThat(task(done, "after-sleep").error()).contains("'long-sleep'");
         assertThat(task(done, "other").state()).isEqualTo("SUCCEEDED");

@@ -41,8 +41,9 @@ public final class AppExecutor {
     }
 
     /**
-     * Runs the task on the slot and returns its outcome; never throws, except that an interrupt
-     * (worker shutdown) is reported as a failure with the thread's interrupt flag restored.
+     * Runs the task on the slot and returns its outcome; never throws. An interrupt (worker
+     * shutdown, cancellation) stops the app and is reported as a failure with the thread's
+     * interrupt flag restored.
      */
     public AppOutcome execute(TaskMessage task, Slot slot) {
         if (task.app() == null || task.app().type() == null) {

@@ -15,7 +15,8 @@ public interface AppRunner {
     /**
      * Runs one attempt in the task's working directory, on the given slot of this block.
      *
-     * @throws InterruptedException when the worker is shutting down; the app has been stopped
+     * @throws InterruptedException when the worker stops the attempt (shutdown, cancellation); the
+     *                              app has been stopped
      */
     AppOutcome run(TaskMessage task, TaskWorkspace workspace, Slot slot) throws Exception;
 }

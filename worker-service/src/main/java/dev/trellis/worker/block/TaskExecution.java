@@ -3,6 +3,7 @@ package dev.trellis.worker.block;
 import dev.trellis.protocol.Topics;
 import dev.trellis.protocol.WireCodec;
 import dev.trellis.protocol.message.AttemptStatus;
+import dev.trellis.protocol.message.CancelMessage;
 import dev.trellis.protocol.message.ResultMessage;
 import dev.trellis.protocol.message.TaskMessage;
 import dev.trellis.worker.WorkerProperties;
@@ -15,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs taken tasks on the block's slot threads and reports on them: STARTED before the task runs
- * (and before its offset is committed), then SUCCEEDED or FAILED.
+ * (and before its offset is committed), then SUCCEEDED or FAILED. Stops the attempts the
+ * scheduler cancels, and skips those cancelled before they arrived.
  */
 class TaskExecution implements AutoCloseable {
 
@@ -40,7 +43,8 @@ class TaskExecution implements AutoCloseable {
     private final KafkaTemplate<String, byte[]> kafka;
     private final MeterRegistry meters;
     private final ExecutorService slotThreads;
-    private final Map<String, TaskMessage> running = new ConcurrentHashMap<>();
+    private final Map<String, RunningAttempt> running = new ConcurrentHashMap<>();
+    private final CancelledAttempts cancelled = new CancelledAttempts();
     private volatile Runnable slotReleased = () -> { };
 
     TaskExecution(WorkerProperties properties, AppExecutor apps, SlotPool slots,
@@ -68,19 +72,56 @@ class TaskExecution implements AutoCloseable {
             release(slot);
             throw e;
         }
-        running.put(attemptKey(task), task);
-        slotThreads.execute(() -> run(task, slot, startedAt));
+        RunningAttempt attempt = new RunningAttempt(task);
+        running.put(attemptKey(task), attempt);
+        // Cancelled while it waited for a slot or for the STARTED ack: cancel() may have missed it.
+        cancelled.reasonFor(task, Instant.now()).ifPresent(attempt::cancel);
+        slotThreads.execute(() -> run(attempt, slot, startedAt));
     }
 
-    private void run(TaskMessage task, Slot slot, long startedAt) {
+    /**
+     * Reports FAILED, without running it, a task whose cancellation this block heard before the
+     * task arrived.
+     *
+     * @return whether the task was cancelled and so skipped
+     */
+    boolean skipIfCancelled(TaskMessage task) {
+        String reason = cancelled.reasonFor(task, Instant.now()).orElse(null);
+        if (reason == null) {
+            return false;
+        }
+        log.info("task {}/{} attempt {} skipped: cancelled before it started ({})",
+                task.workflowId(), task.taskId(), task.attempt(), reason);
+        long now = System.currentTimeMillis();
+        report(task, AttemptStatus.FAILED, AppOutcome.failure("cancelled before it started: " + reason), now, now);
+        return true;
+    }
+
+    /** Remembers the cancellation (for attempts still on their way) and stops the ones it covers running here. */
+    void cancel(CancelMessage cancel) {
+        Instant now = Instant.now();
+        cancelled.remember(cancel, now);
+        for (RunningAttempt attempt : running.values()) {
+            cancelled.reasonFor(attempt.task, now).ifPresent(attempt::cancel);
+        }
+    }
+
+    private void run(RunningAttempt attempt, Slot slot, long startedAt) {
+        TaskMessage task = attempt.task;
         AppOutcome outcome;
+        String cancelReason;
         try {
-            outcome = apps.execute(task, slot);
+            outcome = attempt.begin() ? apps.execute(task, slot) : AppOutcome.failure("cancelled");
         } catch (RuntimeException e) {
             outcome = AppOutcome.failure("worker error: " + e);
         } finally {
-            running.remove(attemptKey(task));
+            cancelReason = attempt.end();
+            running.remove(attemptKey(task), attempt);
             release(slot);
+        }
+        if (cancelReason != null && !outcome.succeeded()) {
+            // Whatever the stopped app said, this is why it stopped.
+            outcome = outcome.asFailure("cancelled: " + cancelReason);
         }
         long finishedAt = System.currentTimeMillis();
         Timer.builder("trellis.worker.task.duration")
@@ -130,6 +171,50 @@ class TaskExecution implements AutoCloseable {
     /** What the block runs now, as "workflowId/taskId#attempt", for heartbeats. */
     List<String> runningAttempts() {
         return List.copyOf(running.keySet());
+    }
+
+    /**
+     * An attempt on its slot thread. Cancelling interrupts that thread, which is how every runner
+     * already stops an app on walltime or shutdown: bash kills the process tree, python kills the
+     * slot's interpreter (the slot starts a new one for its next task), java interrupts the
+     * function. The lock keeps an interrupt from landing on the thread once it has moved on.
+     */
+    private static final class RunningAttempt {
+
+        final TaskMessage task;
+        private Thread thread;
+        private String cancelReason;
+        private boolean ended;
+
+        RunningAttempt(TaskMessage task) {
+            this.task = task;
+        }
+
+        synchronized void cancel(String reason) {
+            if (ended || cancelReason != null) {
+                return;
+            }
+            cancelReason = reason;
+            if (thread != null) {
+                thread.interrupt();
+            }
+        }
+
+        /** @return false when it was cancelled before its slot thread took it: do not run it */
+        synchronized boolean begin() {
+            thread = Thread.currentThread();
+            return cancelReason == null;
+        }
+
+        /** @return why it was cancelled, or null; clears the interrupt a cancellation left on the thread */
+        synchronized String end() {
+            ended = true;
+            thread = null;
+            if (cancelReason != null) {
+                Thread.interrupted();
+            }
+            return cancelReason;
+        }
     }
 
     private static String attemptKey(TaskMessage task) {

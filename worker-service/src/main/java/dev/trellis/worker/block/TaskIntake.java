@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
  * listener pauses when the last slot is taken and resumes when one is given back, so tasks wait
  * in Kafka (where any block of the site can take them) rather than in this block's memory.
  * A record's offset is committed only after its STARTED report reached the broker, so a block
- * killed before that point leaves the task in Kafka for another block.
+ * killed before that point leaves the task in Kafka for another block. A task cancelled while it
+ * waited there is reported FAILED without taking a slot.
  */
 @Component
 class TaskIntake {
@@ -44,6 +45,9 @@ class TaskIntake {
             throw new UnreadableMessageException(
                     "task message version " + task.version() + " is newer than this worker understands ("
                             + TaskMessage.CURRENT_VERSION + ")", null);
+        }
+        if (execution.skipIfCancelled(task)) {
+            return; // cancelled while it waited in the topic: no slot needed
         }
         Slot slot = slots.take();
         if (!slots.hasFree()) {

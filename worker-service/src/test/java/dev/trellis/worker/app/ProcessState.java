@@ -6,7 +6,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** Whether a process still runs, as /proc tells it. */
-final class ProcessState {
+public final class ProcessState {
 
     private ProcessState() {
     }
@@ -15,7 +15,7 @@ final class ProcessState {
      * True unless the process is gone or a zombie. A killed orphan stays a zombie in containers
      * whose init never reaps, and {@link ProcessHandle#isAlive()} counts zombies as alive.
      */
-    static boolean isRunning(long pid) throws IOException {
+    public static boolean isRunning(long pid) throws IOException {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             char state = stat.charAt(stat.lastIndexOf(')') + 2);

@@ -7,16 +7,11 @@ import dev.trellis.protocol.message.ResultMessage;
 import dev.trellis.protocol.message.TaskMessage;
 import dev.trellis.protocol.spec.AppSpec;
 import dev.trellis.testsupport.TopicProbe;
-import dev.trellis.testsupport.WithTrellisInfrastructure;
-import dev.trellis.worker.WorkerApplication;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import java.io.IOException;
 import java.net.URI;
@@ -33,22 +28,14 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {WorkerApplication.CONFIG_NAME, "trellis.worker.site=block-test", "trellis.worker.slots=2",
-                "trellis.worker.heartbeat-interval=200ms"})
-@WithTrellisInfrastructure
+@BlockIntegrationTest
 class WorkerBlockTest {
 
-    private static final Path DATA_ROOT = createDataRoot();
-    private static final String TASKS = Topics.tasks("block-test");
+    private static final Path DATA_ROOT = BlockIntegrationTest.DATA_ROOT;
+    private static final String TASKS = Topics.tasks(BlockIntegrationTest.SITE);
 
     @Value("${local.server.port}")
     int port;
-
-    @DynamicPropertySource
-    static void dataRoot(DynamicPropertyRegistry registry) {
-        registry.add("trellis.worker.data-root", DATA_ROOT::toString);
-    }
 
     @Test
     void bashTaskFromTheSiteTopicRunsAndReportsStartedThenSucceeded() throws IOException {
@@ -128,13 +115,5 @@ class WorkerBlockTest {
         return results.await(r -> r.key().startsWith(workflowId + "/"), count, Duration.ofSeconds(60)).stream()
                 .map(r -> WireCodec.read(r.value(), ResultMessage.class))
                 .toList();
-    }
-
-    private static Path createDataRoot() {
-        try {
-            return Files.createTempDirectory("trellis-worker-test-");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
