@@ -39,13 +39,22 @@ class ReportListener {
         List<ResultMessage> reports = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
             try {
-                reports.add(WireCodec.read(records.get(i).value(), ResultMessage.class));
+                reports.add(readable(WireCodec.read(records.get(i).value(), ResultMessage.class)));
             } catch (UnreadableMessageException e) {
                 coordinator.onReports(reports);
                 throw new BatchListenerFailedException(e.getMessage(), e, i);
             }
         }
         coordinator.onReports(reports);
+    }
+
+    /** A report from a newer worker than this scheduler understands is dead-lettered, not guessed at. */
+    private static ResultMessage readable(ResultMessage report) {
+        if (report.version() > ResultMessage.CURRENT_VERSION) {
+            throw new UnreadableMessageException("result message version " + report.version()
+                    + " is newer than this scheduler understands (" + ResultMessage.CURRENT_VERSION + ")", null);
+        }
+        return report;
     }
 
     /**

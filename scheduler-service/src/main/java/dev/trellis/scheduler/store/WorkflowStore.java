@@ -105,7 +105,11 @@ public class WorkflowStore {
                 });
     }
 
-    /** Records what a worker reported about an attempt (STARTED, or its end). */
+    /**
+     * Records what a worker reported about an attempt (STARTED, or its end). An attempt the
+     * scheduler already gave up on (LOST, CANCELLED) keeps that status: a late report from a block
+     * thought dead must not rewrite it, since recovery counts lost attempts.
+     */
     public void updateAttempts(List<AttemptRow> reports) {
         if (reports.isEmpty()) {
             return;
@@ -114,7 +118,8 @@ public class WorkflowStore {
                         UPDATE attempts SET status = ?, block_id = COALESCE(?, block_id), worker_id = COALESCE(?, worker_id),
                           pid = COALESCE(?, pid), exit_code = ?, error = ?, stdout_tail = ?, stderr_tail = ?,
                           started_at = COALESCE(?, started_at), finished_at = ?
-                        WHERE workflow_id = ? AND task_id = ? AND attempt = ?""",
+                        WHERE workflow_id = ? AND task_id = ? AND attempt = ?
+                          AND status NOT IN ('LOST', 'CANCELLED')""",
                 reports, 1000, (ps, a) -> {
                     ps.setString(1, a.status());
                     ps.setString(2, a.blockId());
