@@ -7,6 +7,7 @@ import dev.trellis.protocol.WireCodec;
 import dev.trellis.protocol.api.SubmissionView;
 import dev.trellis.protocol.api.WorkflowView;
 import dev.trellis.scheduler.SchedulerApplication;
+import dev.trellis.testsupport.DockerWhenRequestedCondition;
 import dev.trellis.testsupport.LocalHttp;
 import dev.trellis.testsupport.TopicProbe;
 import dev.trellis.testsupport.TrellisInfrastructureInitializer;
@@ -14,6 +15,7 @@ import dev.trellis.worker.WorkerApplication;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -39,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * checkpoint-service. The README's example workflow runs across both sites and one unreadable
  * report is dead-lettered, so the meters that appear on first use exist when they are scraped.
  */
+@ExtendWith(DockerWhenRequestedCondition.class)
 class ExportedMetricsTest {
 
     private static final Path DATA_ROOT = Path.of("target/test-data").toAbsolutePath();

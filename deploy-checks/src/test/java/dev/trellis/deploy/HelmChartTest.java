@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -209,13 +211,13 @@ class HelmChartTest {
 
     private static Map<String, String> env(Container container) {
         return container.getEnv().stream().filter(e -> e.getValue() != null)
-                .collect(java.util.stream.Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
     }
 
     private static String secretRef(Container container, String variable) {
         EnvVar env = container.getEnv().stream().filter(e -> e.getName().equals(variable)).findFirst()
                 .orElseThrow(() -> new AssertionError(variable + " is not set"));
-        var ref = env.getValueFrom().getSecretKeyRef();
+        SecretKeySelector ref = env.getValueFrom().getSecretKeyRef();
         return ref.getName() + "/" + ref.getKey();
     }
 
@@ -224,6 +226,6 @@ class HelmChartTest {
     }
 
     private static Map<String, String> asStrings(Map<String, Object> map) {
-        return map.entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> Objects.toString(e.getValue())));
+        return map.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> Objects.toString(e.getValue())));
     }
 }
