@@ -26,14 +26,35 @@ public record SchedulerProperties(
         @DefaultValue Memo memo) {
 
     public SchedulerProperties {
-        sites = sites == null || sites.isEmpty() ? List.of(new Site("threads", "threads", 4)) : List.copyOf(sites);
+        sites = sites == null || sites.isEmpty() ? List.of(new Site("threads", "threads", 4, null)) : List.copyOf(sites);
     }
 
     /**
      * @param executor      how its blocks run apps: {@code threads} (slots are threads) — shown to users, as in Parsl
      * @param slotsPerBlock tasks one block runs at once
+     * @param blocks        elasticity; absent: the site's blocks are started and stopped by hand
      */
-    public record Site(String name, @DefaultValue("threads") String executor, @DefaultValue("4") int slotsPerBlock) {
+    public record Site(String name, @DefaultValue("threads") String executor, @DefaultValue("4") int slotsPerBlock,
+                       Blocks blocks) {
+    }
+
+    /**
+     * Parsl's block settings for an elastic site.
+     *
+     * @param provider     {@code external}: the scheduler publishes the blocks it wants (metric and
+     *                     {@code GET /api/sites/{site}/desired-blocks}) for KEDA or an HPA to carry out
+     * @param parallelism  0..1: how eagerly to add blocks for waiting tasks (Parsl's parallelism)
+     * @param startTimeout a block asked for and not heard from within this counts as failed to start
+     */
+    public record Blocks(
+            @DefaultValue("external") String provider,
+            @DefaultValue("0") int initBlocks,
+            @DefaultValue("0") int minBlocks,
+            @DefaultValue("1") int maxBlocks,
+            @DefaultValue("1") double parallelism,
+            Duration walltime,
+            @DefaultValue("2m") Duration maxIdleTime,
+            @DefaultValue("5m") Duration startTimeout) {
     }
 
     /**

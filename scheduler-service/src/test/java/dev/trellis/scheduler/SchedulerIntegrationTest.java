@@ -12,7 +12,8 @@ import java.lang.annotation.Target;
 
 /**
  * The scheduler on its real port with two sites like the seed's ("threads" with 4 slots, "pilot"
- * with 2) and a "spare" site for tests that kill or restart blocks, on real Kafka and Postgres. One annotation, so every test class shares one Spring context.
+ * with 2), a "spare" site for tests that kill or restart blocks, and two elastic sites without
+ * blocks ("eager" at parallelism 1, "lean" at 0.1), on real Kafka and Postgres. One annotation, so every test class shares one Spring context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -23,6 +24,10 @@ import java.lang.annotation.Target;
         "trellis.scheduler.sites[0].name=threads", "trellis.scheduler.sites[0].slots-per-block=4",
         "trellis.scheduler.sites[1].name=pilot", "trellis.scheduler.sites[1].slots-per-block=2",
         "trellis.scheduler.sites[2].name=spare", "trellis.scheduler.sites[2].slots-per-block=1",
+        "trellis.scheduler.sites[3].name=eager", "trellis.scheduler.sites[3].slots-per-block=1",
+        "trellis.scheduler.sites[3].blocks.max-blocks=10", "trellis.scheduler.sites[3].blocks.parallelism=1",
+        "trellis.scheduler.sites[4].name=lean", "trellis.scheduler.sites[4].slots-per-block=1",
+        "trellis.scheduler.sites[4].blocks.max-blocks=10", "trellis.scheduler.sites[4].blocks.parallelism=0.1",
         "trellis.scheduler.dispatch.worker-timeout=3s", "trellis.scheduler.dispatch.tick-interval=100ms",
         "trellis.scheduler.data-root=" + TestBlocks.DATA_ROOT_PATH,
         "trellis.scheduler.memo.checkpoint-url=" + TestCheckpointService.URL,

@@ -53,6 +53,10 @@ public class SiteLoad {
         return counts(site).queued.get();
     }
 
+    public int running(String site) {
+        return counts(site).running.get();
+    }
+
     /**
      * Every configured site with its load: in-flight tasks per live slot. A site with no live block
      * counts as fuller than any site with one, so unpinned tasks go where something can run them;

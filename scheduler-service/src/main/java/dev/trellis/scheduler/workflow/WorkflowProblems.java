@@ -42,7 +42,7 @@ class WorkflowProblems extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.CONTENT_TOO_LARGE, "workflow-too-large", "Workflow document too large", e.getMessage(), request);
     }
 
-    @ExceptionHandler({WorkflowNotFoundException.class, TaskNotFoundException.class})
+    @ExceptionHandler({WorkflowNotFoundException.class, TaskNotFoundException.class, SiteNotFoundException.class})
     ProblemDetail notFound(RuntimeException e, HttpServletRequest request) {
         return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage(), request);
     }
