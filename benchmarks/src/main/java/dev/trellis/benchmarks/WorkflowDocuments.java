@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The benchmark workflows as JSON documents, the way any REST client submits them. */
-final class WorkflowDocuments {
+public final class WorkflowDocuments {
 
     /** Built into every worker: returns {@code args.value}, so a task costs only Trellis's own overhead. */
     private static final Map<String, Object> ECHO_APP = Map.of("type", "java", "function", "echo", "version", "1");
@@ -38,7 +38,7 @@ final class WorkflowDocuments {
     }
 
     /** {@code chains} independent chains of {@code length} tasks, each passing its predecessor's result on. */
-    static String chains(String name, int chains, int length) {
+    public static String chains(String name, int chains, int length) {
         List<Map<String, Object>> tasks = new ArrayList<>(length);
         tasks.add(echoTemplate("c{i}-s0", chains, "{i}"));
         for (int step = 1; step < length; step++) {
@@ -48,7 +48,7 @@ final class WorkflowDocuments {
     }
 
     /** One root, {@code width} tasks taking its result, one task after all of them. */
-    static String fanOutFanIn(String name, int width) {
+    public static String fanOutFanIn(String name, int width) {
         List<Map<String, Object>> tasks = List.of(
                 echoTask("root", "0"),
                 echoTemplate("leaf-{i}", width, "${root.result}"),
