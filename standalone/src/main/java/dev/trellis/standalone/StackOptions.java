@@ -1,5 +1,6 @@
 package dev.trellis.standalone;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -7,7 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Where the standalone stack keeps its data and which ports and sites it uses. */
-class StackOptions {
+public class StackOptions {
+
+    /** The options from command-line arguments, e.g. {@code "--home", dir, "--http-port", "18080"}. */
+    public static StackOptions parse(String... args) {
+        StackOptions options = new StackOptions();
+        new CommandLine(options).parseArgs(args);
+        return options;
+    }
 
     @Option(names = "--home", defaultValue = "${TRELLIS_HOME:-./.trellis}",
             description = "Directory for the database, the broker's log and workflow files; kept between runs (default: ${DEFAULT-VALUE}).")

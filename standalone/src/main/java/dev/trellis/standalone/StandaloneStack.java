@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ import java.util.concurrent.Executors;
  * directory, then the scheduler, the checkpoint-service and one worker block per site, each its
  * own Spring context wired to them exactly as in a distributed deployment.
  */
-final class StandaloneStack implements AutoCloseable {
+public final class StandaloneStack implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StandaloneStack.class);
 
@@ -41,7 +42,7 @@ final class StandaloneStack implements AutoCloseable {
         this.startupReport = startupReport;
     }
 
-    static StandaloneStack start(StackOptions options) {
+    public static StandaloneStack start(StackOptions options) {
         long began = System.nanoTime();
         Path home = options.home.toAbsolutePath().normalize();
         ExecutorService starter = Executors.newFixedThreadPool(4, r -> new Thread(r, "trellis-start"));
@@ -124,12 +125,23 @@ final class StandaloneStack implements AutoCloseable {
         return nanos / 1e9;
     }
 
-    String startupReport() {
+    public String startupReport() {
         return startupReport;
     }
 
-    int httpPort() {
+    public int httpPort() {
         return httpPort;
+    }
+
+    /** The stack's own broker, for clients that measure or watch it beside the services. */
+    public String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    /** Connections to one database (created if missing) of the stack's PostgreSQL server. */
+    public DataSource database(String name) {
+        postgres.ensureDatabase(name);
+        return postgres.dataSource(name);
     }
 
     /** Services first (they drain and flush to the broker and database), then the broker, then the database. */

@@ -56,9 +56,7 @@ class StandaloneModeTest {
         }
         assertThat(printedTotal).isEqualTo(expected);
 
-        StackOptions options = new StackOptions();
-        new CommandLine(options).parseArgs(stack);
-        try (StandaloneStack restarted = StandaloneStack.start(options)) {
+        try (StandaloneStack restarted = StandaloneStack.start(StackOptions.parse(stack))) {
             WorkflowView again = WireCodec.readValue(new LocalHttp(ports[0]).get("/api/workflows/" + workflowId).body(),
                     WorkflowView.class);
             assertThat(again.status()).isEqualTo("SUCCEEDED");

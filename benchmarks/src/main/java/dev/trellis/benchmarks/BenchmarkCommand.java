@@ -1,0 +1,166 @@
+package dev.trellis.benchmarks;
+
+import ch.qos.logback.classic.Level;
+import dev.trellis.standalone.RestClient;
+import dev.trellis.standalone.StackOptions;
+import dev.trellis.standalone.StandaloneStack;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code java -jar benchmarks/target/trellis-benchmarks.jar}: starts the standalone stack in a
+ * temporary home, measures the machine's Kafka and Postgres limits on it, then runs the Trellis
+ * scenarios, printing one JSON line per figure.
+ */
+@Command(name = "trellis-benchmarks", mixinStandardHelpOptions = true,
+        description = "Measures Trellis on this machine beside its own Kafka and PostgreSQL limits; one JSON line per figure.")
+public final class BenchmarkCommand implements Callable<Integer> {
+
+    enum Scenario { LIMITS, WORKFLOW, INDEPENDENT, LATENCY, BASH, CHAINS, FAN, CACHED, SCALE }
+
+    @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
+            description = "Which to run, comma-separated (default: all): ${COMPLETION-CANDIDATES}.")
+    Set<Scenario> scenarios = EnumSet.allOf(Scenario.class);
+
+    @Option(names = "--quick", description = "Small sizes (a minute or two) unless a size is given.")
+    boolean quick;
+
+    @Option(names = "--tasks", description = "No-op tasks for the throughput and cached-rerun scenarios (10000; quick 500).")
+    Integer tasks;
+    @Option(names = "--latency-samples", description = "Sequential one-task workflows (1000; quick 100).")
+    Integer latencySamples;
+    @Option(names = "--bash-tasks", description = "Bash echo tasks (1000; quick 100).")
+    Integer bashTasks;
+    @Option(names = "--chains", description = "Independent chains (100; quick 10).")
+    Integer chains;
+    @Option(names = "--chain-length", description = "Tasks per chain (100; quick 10).")
+    Integer chainLength;
+    @Option(names = "--fan-width", description = "Tasks between the fan-out root and the fan-in task (10000; quick 500).")
+    Integer fanWidth;
+    @Option(names = "--scale-tasks", description = "Tasks of the large DAG whose submit time and heap are measured (100000; quick 5000).")
+    Integer scaleTasks;
+    @Option(names = "--submitters", defaultValue = "4", description = "Client threads submitting independent workflows (default: ${DEFAULT-VALUE}).")
+    int submitters;
+    @Option(names = "--kafka-messages", description = "Records for the Kafka throughput limit (200000; quick 20000).")
+    Integer kafkaMessages;
+    @Option(names = "--kafka-round-trips", description = "Samples for the Kafka round-trip limit (2000; quick 200).")
+    Integer kafkaRoundTrips;
+    @Option(names = "--postgres-rows", description = "Rows for the Postgres batched-insert limit (200000; quick 20000).")
+    Integer postgresRows;
+
+    @Option(names = "--site", paramLabel = "NAME:SLOTS",
+            description = "Sites of the stack, as for `trellis run` (default: threads:4 and pilot:2).")
+    List<String> sites = new ArrayList<>();
+
+    private final PrintStream out;
+
+    public BenchmarkCommand() {
+        this(System.out);
+    }
+
+    BenchmarkCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        // One logback configuration (the standalone's) for all the contexts, as `trellis run` does.
+        System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+        System.exit(commandLine(new BenchmarkCommand()).execute(args));
+    }
+
+    static CommandLine commandLine(BenchmarkCommand command) {
+        return new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        quietPerTaskLogging();
+        Sizes sizes = sizes();
+        Path home = Files.createTempDirectory("trellis-bench");
+        int httpPort = freePort();
+        int checkpointPort = freePort();
+        List<String> stackArgs = new ArrayList<>(List.of("--home", home.toString(), "--http-port", String.valueOf(httpPort),
+                "--checkpoint-port", String.valueOf(checkpointPort), "--kafka-port", String.valueOf(freePort()),
+                "--postgres-port", String.valueOf(freePort())));
+        sites.forEach(site -> stackArgs.addAll(List.of("--site", site)));
+        try (StandaloneStack stack = StandaloneStack.start(StackOptions.parse(stackArgs.toArray(String[]::new)))) {
+            System.err.println(stack.startupReport());
+            MachineLimits limits = scenarios.contains(Scenario.LIMITS) ? measureLimits(stack, sizes) : MachineLimits.UNMEASURED;
+            TrellisScenarios trellis = new TrellisScenarios(new SchedulerClient(httpPort), new RestClient(checkpointPort),
+                    sizes, limits, this::print);
+            // Cheapest first; the large DAG last, since it is cancelled rather than run.
+            if (scenarios.contains(Scenario.LATENCY)) trellis.latency();
+            if (scenarios.contains(Scenario.WORKFLOW)) trellis.oneWorkflow();
+            if (scenarios.contains(Scenario.INDEPENDENT)) trellis.independentSubmissions();
+            if (scenarios.contains(Scenario.BASH)) trellis.bash();
+            if (scenarios.contains(Scenario.CHAINS)) trellis.chains();
+            if (scenarios.contains(Scenario.FAN)) trellis.fanOutFanIn();
+            if (scenarios.contains(Scenario.CACHED)) trellis.cachedRerun();
+            if (scenarios.contains(Scenario.SCALE)) trellis.scale();
+        }
+        return 0;
+    }
+
+    private MachineLimits measureLimits(StandaloneStack stack, Sizes sizes) throws Exception {
+        MachineLimitProbes probes = new MachineLimitProbes(stack.kafkaBootstrapServers(), stack.database("benchmarks"));
+        double kafkaRate = probes.kafkaMessagesPerSecond(sizes.kafkaMessages());
+        print(new Figure("limit_kafka_produce_consume", kafkaRate, "msg/s", null, null,
+                Map.of("messages", sizes.kafkaMessages(), "recordBytes", 300, "partitions", 1)));
+        LatencySamples roundTrips = probes.kafkaRoundTrips(sizes.kafkaRoundTrips());
+        Map<String, Object> roundTripParams = Map.of("samples", roundTrips.count(), "recordBytes", 300);
+        print(new Figure("limit_kafka_round_trip_p50", roundTrips.percentileMillis(50), "ms", null, null, roundTripParams));
+        print(new Figure("limit_kafka_round_trip_p99", roundTrips.percentileMillis(99), "ms", null, null, roundTripParams));
+        double rowRate = probes.postgresRowsPerSecond(sizes.postgresRows());
+        print(new Figure("limit_postgres_batched_insert", rowRate, "rows/s", null, null,
+                Map.of("rows", sizes.postgresRows(), "batch", 1000)));
+        return new MachineLimits(kafkaRate, roundTrips.percentileMillis(50), roundTrips.percentileMillis(99), rowRate);
+    }
+
+    Sizes sizes() {
+        return new Sizes(size(tasks, 10_000, 500), size(latencySamples, 1_000, 100), size(bashTasks, 1_000, 100),
+                size(chains, 100, 10), size(chainLength, 100, 10), size(fanWidth, 10_000, 500), size(scaleTasks, 100_000, 5_000),
+                submitters, size(kafkaMessages, 200_000, 20_000), size(kafkaRoundTrips, 2_000, 200), size(postgresRows, 200_000, 20_000));
+    }
+
+    private int size(Integer given, int full, int quickSize) {
+        return given != null ? given : quick ? quickSize : full;
+    }
+
+    private void print(Figure figure) {
+        out.println(figure.toJson());
+        out.flush();
+    }
+
+    /** A log line per task state change would measure the console, not the engine. */
+    private static void quietPerTaskLogging() {
+        if (LoggerFactory.getLogger("trellis.tasks") instanceof ch.qos.logback.classic.Logger tasks) {
+            tasks.setLevel(Level.WARN);
+        }
+        if (LoggerFactory.getLogger("dev.trellis") instanceof ch.qos.logback.classic.Logger trellis) {
+            trellis.setLevel(Level.WARN);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

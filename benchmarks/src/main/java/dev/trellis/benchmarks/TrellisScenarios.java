@@ -1,0 +1,181 @@
+package dev.trellis.benchmarks;
+
+import dev.trellis.protocol.WireCodec;
+import dev.trellis.protocol.api.SubmissionView;
+import dev.trellis.protocol.api.WorkflowView;
+import dev.trellis.protocol.memo.CheckpointView;
+import dev.trellis.standalone.RestClient;
+import tools.jackson.core.type.TypeReference;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * The Trellis figures, each from workflows submitted over REST to the running stack. Elapsed
+ * time runs from the client's submit call to the moment the scheduler recorded the workflow's end
+ * (its {@code finishedAtMillis}: every result persisted), so reading a large answer is not counted.
+ */
+final class TrellisScenarios {
+
+    private static final long MIB = 1024 * 1024;
+    private static final int LATENCY_WARM_UP = 20;
+
+    private final SchedulerClient scheduler;
+    private final RestClient checkpoints;
+    private final Sizes sizes;
+    private final MachineLimits limits;
+    private final Consumer<Figure> out;
+
+    TrellisScenarios(SchedulerClient scheduler, RestClient checkpoints, Sizes sizes, MachineLimits limits, Consumer<Figure> out) {
+        this.scheduler = scheduler;
+        this.checkpoints = checkpoints;
+        this.sizes = sizes;
+        this.limits = limits;
+        this.out = out;
+    }
+
+    void oneWorkflow() {
+        int tasks = sizes.tasks();
+        double seconds = runToEnd(WorkflowDocuments.noOps("bench-noops", tasks));
+        out.accept(throughput("noop_tasks_one_workflow", tasks, seconds, 10_000.0, Map.of("tasks", tasks)));
+    }
+
+    /** Single-task workflows from several client threads at once, then each waited for. */
+    void independentSubmissions() throws Exception {
+        int tasks = sizes.tasks();
+        ExecutorService clients = Executors.newFixedThreadPool(sizes.submitters());
+        try {
+            long began = System.currentTimeMillis();
+            List<Future<SubmissionView>> submissions = new ArrayList<>(tasks);
+            for (int i = 0; i < tasks; i++) {
+                String document = WorkflowDocuments.noOps("bench-single", 1);
+                submissions.add(clients.submit(() -> scheduler.submit(document)));
+            }
+            long lastFinished = began;
+            for (Future<SubmissionView> submission : submissions) {
+                WorkflowView done = scheduler.awaitSucceeded(submission.get().id());
+                lastFinished = Math.max(lastFinished, done.finishedAtMillis());
+            }
+            double seconds = (lastFinished - began) / 1e3;
+            out.accept(throughput("noop_tasks_independent_workflows", tasks, seconds, 10_000.0,
+                    Map.of("workflows", tasks, "submitterThreads", sizes.submitters())));
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    /** One one-task workflow at a time: submit, then {@code /wait} until it finished. */
+    void latency() {
+        int samples = sizes.latencySamples();
+        String document = WorkflowDocuments.noOps("bench-latency", 1);
+        LatencySamples latencies = new LatencySamples(samples);
+        for (int i = 0; i < LATENCY_WARM_UP + samples; i++) {
+            long began = System.nanoTime();
+            scheduler.awaitSucceeded(scheduler.submit(document).id());
+            if (i >= LATENCY_WARM_UP) {
+                latencies.add(System.nanoTime() - began);
+            }
+        }
+        Map<String, Object> params = Map.of("samples", samples, "via", "POST /api/workflows then GET /wait");
+        out.accept(new Figure("single_task_latency_p50", latencies.percentileMillis(50), "ms",
+                limits.kafkaRoundTripP50Millis(), 2.5, params));
+        out.accept(new Figure("single_task_latency_p99", latencies.percentileMillis(99), "ms",
+                limits.kafkaRoundTripP99Millis(), 6.0, params));
+    }
+
+    void bash() {
+        int tasks = sizes.bashTasks();
+        double seconds = runToEnd(WorkflowDocuments.bashEchoes("bench-bash", tasks));
+        out.accept(throughput("bash_tasks", tasks, seconds, 1_000.0, Map.of("tasks", tasks, "command", "echo hi > {outputs[0]}")));
+    }
+
+    void chains() {
+        int tasks = sizes.chains() * sizes.chainLength();
+        double seconds = runToEnd(WorkflowDocuments.chains("bench-chains", sizes.chains(), sizes.chainLength()));
+        out.accept(throughput("chain_tasks", tasks, seconds, 8_000.0,
+                Map.of("chains", sizes.chains(), "length", sizes.chainLength())));
+    }
+
+    void fanOutFanIn() {
+        int tasks = sizes.fanWidth() + 2;
+        double seconds = runToEnd(WorkflowDocuments.fanOutFanIn("bench-fan", sizes.fanWidth()));
+        out.accept(throughput("fan_out_fan_in_tasks", tasks, seconds, null, Map.of("width", sizes.fanWidth())));
+    }
+
+    /** A checkpointed first run, then the same workflow resumed from it: every task a cache hit. */
+    void cachedRerun() throws InterruptedException {
+        int tasks = sizes.tasks();
+        String name = "bench-cached-" + System.currentTimeMillis();
+        double firstRun = runToEnd(WorkflowDocuments.cachedNoOps(name, tasks, false));
+        awaitCheckpointed(name, tasks);
+        long began = System.currentTimeMillis();
+        WorkflowView rerun = scheduler.awaitSucceeded(scheduler.submit(WorkflowDocuments.cachedNoOps(name, tasks, true)).id());
+        double seconds = (rerun.finishedAtMillis() - began) / 1e3;
+        int hits = rerun.taskCounts().getOrDefault("CACHED", 0);
+        out.accept(new Figure("cached_rerun_wall_time", seconds, "s", limits.secondsToInsert(tasks), 0.5,
+                Map.of("tasks", tasks, "cacheHits", hits, "firstRunSeconds", firstRun,
+                        "limitMeaning", "seconds to batch-insert one row per task")));
+    }
+
+    /**
+     * Submit time and heap for a large DAG (chains of 100). The heap is the whole process's (broker,
+     * workers and checkpoint-service share the JVM with the scheduler), after a GC: an upper bound.
+     */
+    void scale() {
+        int length = Math.min(100, sizes.scaleTasks());
+        int chains = sizes.scaleTasks() / length;
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long heapBefore = heapAfterGc(memory);
+        long began = System.nanoTime();
+        SubmissionView submission = scheduler.submit(WorkflowDocuments.chains("bench-scale", chains, length));
+        double submitSeconds = (System.nanoTime() - began) / 1e9;
+        long heapWithDag = heapAfterGc(memory);
+        scheduler.cancel(submission.id());
+        int tasks = chains * length;
+        out.accept(new Figure("large_dag_submit_time", submitSeconds, "s", limits.secondsToInsert(tasks), 3.0,
+                Map.of("tasks", tasks, "shape", chains + " chains x " + length, "limitMeaning", "seconds to batch-insert one row per task")));
+        out.accept(new Figure("large_dag_process_heap", (double) heapWithDag / MIB, "MiB", null, 1024.0,
+                Map.of("tasks", tasks, "heapBeforeMiB", heapBefore / MIB, "heapDeltaMiB", (heapWithDag - heapBefore) / MIB,
+                        "note", "whole standalone JVM (scheduler, broker, workers, checkpoint-service) after GC")));
+    }
+
+    private double runToEnd(String document) {
+        long began = System.currentTimeMillis();
+        WorkflowView done = scheduler.awaitSucceeded(scheduler.submit(document).id());
+        return (done.finishedAtMillis() - began) / 1e3;
+    }
+
+    private Figure throughput(String figure, int tasks, double seconds, Double target, Map<String, Object> params) {
+        Map<String, Object> withTime = new HashMap<>(params);
+        withTime.put("seconds", seconds);
+        return new Figure(figure, tasks / seconds, "tasks/s", limits.kafkaMessagesPerSecond(), target, withTime);
+    }
+
+    /** task_exit checkpoints reach the checkpoint-service through Kafka: a rerun only hits what has arrived. */
+    private void awaitCheckpointed(String workflowName, int entries) throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            List<CheckpointView> listed = WireCodec.readValue(
+                    checkpoints.get("/api/checkpoints?workflowName=" + workflowName).body(), new TypeReference<>() { });
+            if (listed.stream().mapToInt(CheckpointView::entryCount).sum() >= entries) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the checkpoints of " + workflowName + " did not reach " + entries + " entries");
+    }
+
+    private static long heapAfterGc(MemoryMXBean memory) {
+        memory.gc();
+        memory.gc();
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.trellis.benchmarks;
+
+import dev.trellis.protocol.WireCodec;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The harness works end to end at tiny sizes: every figure is one JSON line with a positive value.
+ * It proves the benchmark runs; it asserts nothing about speed.
+ */
+class BenchmarkSmokeTest {
+
+    @Test
+    void everyScenarioPrintsOneJsonLinePerFigureWithAPositiveValue() {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        BenchmarkCommand command = new BenchmarkCommand(new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+        int exitCode = BenchmarkCommand.commandLine(command).execute("--quick", "--tasks", "50", "--latency-samples", "20",
+                "--bash-tasks", "20", "--chains", "5", "--chain-length", "5", "--fan-width", "50", "--scale-tasks", "500",
+                "--kafka-messages", "2000", "--kafka-round-trips", "50", "--postgres-rows", "2000");
+
+        List<String> lines = printed.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(exitCode).as(String.join("\n", lines)).isZero();
+        List<Map<String, Object>> figures = lines.stream().map(BenchmarkSmokeTest::parsed).toList();
+        assertThat(figures).extracting(f -> f.get("figure")).containsExactlyInAnyOrder(
+                "limit_kafka_produce_consume", "limit_kafka_round_trip_p50", "limit_kafka_round_trip_p99",
+                "limit_postgres_batched_insert", "single_task_latency_p50", "single_task_latency_p99",
+                "noop_tasks_one_workflow", "noop_tasks_independent_workflows", "bash_tasks", "chain_tasks",
+                "fan_out_fan_in_tasks", "cached_rerun_wall_time", "large_dag_submit_time", "large_dag_process_heap");
+        assertThat(figures).allSatisfy(figure -> {
+            assertThat(((Number) figure.get("value")).doubleValue()).as(figure.toString()).isPositive();
+            assertThat(figure).containsKeys("unit", "limit", "target", "params");
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> parsed(String line) {
+        return WireCodec.readValue(line, Map.class);
+    }
+}
