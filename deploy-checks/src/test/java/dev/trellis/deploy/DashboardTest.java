@@ -70,6 +70,6 @@ class DashboardTest {
     void dashboardShowsWhatOperatorsOfTrellisWatch() {
         assertThat(ObservabilityQueries.panels(dashboard)).extracting(p -> p.path("title").asString("")).contains(
                 "Active workflows", "Task throughput by state", "Queue depth per site", "Queue wait per site",
-                "Blocks running per site", "Memo cache hit ratio", "Task run time percentiles", "Dead letters");
+                "Blocks desired vs running per site", "Memo cache hit ratio", "Task run time percentiles", "Dead letters");
     }
 }

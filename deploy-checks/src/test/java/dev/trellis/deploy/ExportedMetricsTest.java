@@ -59,6 +59,9 @@ class ExportedMetricsTest {
                 start(SchedulerApplication.application(),
                         "--trellis.scheduler.sites[0].name=threads", "--trellis.scheduler.sites[0].slots-per-block=4",
                         "--trellis.scheduler.sites[1].name=pilot", "--trellis.scheduler.sites[1].slots-per-block=2",
+                        // An elastic site, so the desired-blocks gauge the dashboard plots is exported.
+                        "--trellis.scheduler.sites[2].name=elastic", "--trellis.scheduler.sites[2].slots-per-block=1",
+                        "--trellis.scheduler.sites[2].blocks.max-blocks=4",
                         "--trellis.scheduler.data-root=" + DATA_ROOT),
                 start(CheckpointApplication.application()),
                 start(WorkerApplication.application(), "--trellis.worker.site=threads", "--trellis.worker.slots=4",
@@ -98,11 +101,11 @@ class ExportedMetricsTest {
     @Test
     void aMetricNobodyExportsOrALabelItLacksIsReported() {
         List<Query> pending = List.of(
-                new Query("panel 'Blocks desired'", "sum by (site) (trellis_site_blocks_desired)"),
+                new Query("panel 'Blocks wanted'", "sum by (site) (trellis_site_blocks_wanted)"),
                 new Query("panel 'Queue depth'", "trellis_site_queue_depth{queue=\"main\"}"));
 
         assertThat(notExported(pending)).containsExactly(
-                "panel 'Blocks desired': trellis_site_blocks_desired is not exported",
+                "panel 'Blocks wanted': trellis_site_blocks_wanted is not exported",
                 "panel 'Queue depth': trellis_site_queue_depth has no label queue (it has [service, site])");
     }
 
