@@ -125,7 +125,7 @@ class CachingTest {
     }
 
     @Test
-    void cachedOutputsAreCopiedIntoTheRerunAndAnAlteredOneCausesARerun() throws Exception {
+    void cachedOutputsAreCopiedIntoTheRerunAndAnAlteredOrDeletedOneCausesARerun() throws Exception {
         WorkflowApi api = new WorkflowApi(port);
         String name = "outputs-" + UUID.randomUUID();
         SubmissionView original = api.submit(makeFile(name, ""));
@@ -145,6 +145,14 @@ class CachingTest {
         assertThat(task(rerun, "make").state()).isEqualTo("SUCCEEDED");
         assertThat(task(rerun, "make").attempts()).hasSize(1);
         assertThat(Files.readString(TestBlocks.DATA_ROOT.resolve(rerun.id()).resolve("made.txt"))).isEqualTo("made\n");
+
+        // The rerun's result is the newest checkpointed one now; deleting its output makes the next run rerun too.
+        awaitCheckpointedResults(name, 3);
+        Files.delete(TestBlocks.DATA_ROOT.resolve(rerun.id()).resolve("made.txt"));
+        WorkflowView afterDelete = api.awaitFinished(api.submit(makeFile(name, ", resumeFrom: [latest]")).id());
+
+        assertThat(task(afterDelete, "make").state()).isEqualTo("SUCCEEDED");
+        assertThat(task(afterDelete, "make").attempts()).hasSize(1);
     }
 
     @Test
