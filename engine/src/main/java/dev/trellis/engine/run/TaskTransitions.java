@@ -1,9 +1,7 @@
 package dev.trellis.engine.run;
 
-import java.util.Collections;
-import java.util.EnumMap;
-import java.util.EnumSet;
-import java.util.Map;
+import dev.trellis.engine.TransitionTable;
+
 import java.util.Set;
 
 import static dev.trellis.engine.run.TaskState.CACHED;
@@ -20,36 +18,25 @@ import static dev.trellis.engine.run.TaskState.WAITING;
 /** The one table of legal task-state moves. Terminal states have none. */
 public final class TaskTransitions {
 
-    private static final Map<TaskState, Set<TaskState>> ALLOWED = new EnumMap<>(TaskState.class);
-
-    static {
-        allow(WAITING, READY, DEPENDENCY_FAILED, CANCELLED);
-        allow(READY, QUEUED, CACHED, CANCELLED);
-        // A worker may report the outcome without a separate start. Back to READY: the attempt
-        // was lost with its worker and runs again.
-        allow(QUEUED, RUNNING, SUCCEEDED, FAILED, RETRY_WAIT, READY, CANCELLED);
-        allow(RUNNING, SUCCEEDED, FAILED, RETRY_WAIT, READY, CANCELLED);
-        allow(RETRY_WAIT, READY, CANCELLED);
-        for (TaskState state : TaskState.values()) {
-            ALLOWED.putIfAbsent(state, EnumSet.noneOf(TaskState.class));
-        }
-    }
+    private static final TransitionTable<TaskState> TABLE = TransitionTable.of(TaskState.class)
+            .allow(WAITING, READY, DEPENDENCY_FAILED, CANCELLED)
+            .allow(READY, QUEUED, CACHED, CANCELLED)
+            // A worker may report the outcome without a separate start. Back to READY: the attempt
+            // was lost with its worker and runs again.
+            .allow(QUEUED, RUNNING, SUCCEEDED, FAILED, RETRY_WAIT, READY, CANCELLED)
+            .allow(RUNNING, SUCCEEDED, FAILED, RETRY_WAIT, READY, CANCELLED)
+            .allow(RETRY_WAIT, READY, CANCELLED)
+            .build();
 
     private TaskTransitions() {
     }
 
-    private static void allow(TaskState from, TaskState... to) {
-        EnumSet<TaskState> targets = EnumSet.noneOf(TaskState.class);
-        Collections.addAll(targets, to);
-        ALLOWED.put(from, targets);
-    }
-
     public static boolean isAllowed(TaskState from, TaskState to) {
-        return ALLOWED.get(from).contains(to);
+        return TABLE.isAllowed(from, to);
     }
 
     public static Set<TaskState> allowedFrom(TaskState from) {
-        return Collections.unmodifiableSet(ALLOWED.get(from));
+        return TABLE.allowedFrom(from);
     }
 
     /** @throws IllegalTaskTransitionException when the table has no such move */
