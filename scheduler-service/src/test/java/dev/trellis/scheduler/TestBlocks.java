@@ -38,17 +38,11 @@ public final class TestBlocks {
                 .run(arguments(site, slots, blockId).toArray(String[]::new));
     }
 
-    /**
-     * A block in its own JVM, so a test can kill it with SIGKILL as an operator or the OOM killer
-     * would. It uses the test classpath and the shared broker.
-     */
+    /** A block in its own JVM (see {@link TestJvms}), on the shared broker. */
     public static Process startProcess(String site, int slots, String blockId, Path log) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), WorkerApplication.class.getName()));
-        command.addAll(arguments(site, slots, blockId));
-        command.add("--spring.kafka.bootstrap-servers=" + TestInfrastructure.shared().kafkaBootstrapServers());
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> arguments = new ArrayList<>(arguments(site, slots, blockId));
+        arguments.add("--spring.kafka.bootstrap-servers=" + TestInfrastructure.shared().kafkaBootstrapServers());
+        return TestJvms.start(WorkerApplication.class, arguments, log);
     }
 
     private static List<String> arguments(String site, int slots, String blockId) {

@@ -72,7 +72,7 @@ class WorkflowController {
     @GetMapping("/{id}/wait")
     WorkflowView await(@PathVariable UUID id, @RequestParam(defaultValue = "30s") String timeout,
                        @RequestParam(defaultValue = "false") boolean attempts) throws InterruptedException {
-        queries.get(id, false);
+        queries.requireExists(id);
         Duration wait = durationOf("timeout", timeout);
         coordinator.awaitFinished(id, wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait);
         return queries.get(id, attempts);

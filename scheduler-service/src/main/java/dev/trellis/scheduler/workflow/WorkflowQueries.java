@@ -34,7 +34,7 @@ public class WorkflowQueries {
     }
 
     public WorkflowView get(UUID id, boolean withAttempts) {
-        WorkflowRow row = store.findWorkflow(id).orElseThrow(() -> new WorkflowNotFoundException(id));
+        WorkflowRow row = requireExists(id);
         List<TaskRow> tasks = store.findTasks(id);
         Map<String, List<AttemptView>> attempts = withAttempts
                 ? store.findAttempts(id).stream().collect(Collectors.groupingBy(AttemptRow::taskId, LinkedHashMap::new,
@@ -48,6 +48,11 @@ public class WorkflowQueries {
         }
         taskViews.sort(Comparator.comparing(TaskView::id, WorkflowQueries::naturalOrder));
         return view(row, counts(tasks), taskViews);
+    }
+
+    /** The workflow's row alone: enough to answer 404, without reading every task. */
+    public WorkflowRow requireExists(UUID id) {
+        return store.findWorkflow(id).orElseThrow(() -> new WorkflowNotFoundException(id));
     }
 
     public List<WorkflowView> list(String name, String status, int page, int size) {

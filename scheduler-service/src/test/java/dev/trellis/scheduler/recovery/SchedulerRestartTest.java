@@ -6,6 +6,7 @@ import dev.trellis.protocol.api.TaskView;
 import dev.trellis.protocol.api.WorkflowView;
 import dev.trellis.scheduler.SchedulerApplication;
 import dev.trellis.scheduler.TestBlocks;
+import dev.trellis.scheduler.TestJvms;
 import dev.trellis.testsupport.DockerWhenRequestedCondition;
 import dev.trellis.testsupport.LocalHttp;
 import dev.trellis.testsupport.TestInfrastructure;
@@ -20,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -94,9 +94,7 @@ class SchedulerRestartTest {
     private static Process startScheduler(int port, String name) throws IOException {
         TestInfrastructure infrastructure = TestInfrastructure.shared();
         Path log = Files.createTempFile("scheduler-" + name, ".log");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), SchedulerApplication.class.getName(),
+        return TestJvms.start(SchedulerApplication.class, List.of(
                 "--server.port=" + port, "--spring.main.banner-mode=off",
                 "--spring.kafka.bootstrap-servers=" + infrastructure.kafkaBootstrapServers(),
                 "--spring.datasource.url=" + infrastructure.jdbcUrl(DATABASE),
@@ -104,8 +102,7 @@ class SchedulerRestartTest {
                 "--spring.datasource.password=" + infrastructure.password(),
                 "--trellis.scheduler.consumer-group=restart-test",
                 "--trellis.scheduler.data-root=" + TestBlocks.DATA_ROOT,
-                "--trellis.scheduler.sites[0].name=threads"));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "--trellis.scheduler.sites[0].name=threads"), log);
     }
 
     private static void awaitReady(LocalHttp http, Process scheduler) throws InterruptedException {
