@@ -7,7 +7,7 @@ public final class Topics {
     public static final String HEARTBEATS = "trellis.heartbeats";
     /** Results to memoize, from the scheduler to the checkpoint-service. */
     public static final String MEMO_STORE = "trellis.memo.store";
-    /** Cancellations from the scheduler; a broadcast: every block reads every message. */
+    /** Cancellations and drains from the scheduler; a broadcast: every block reads every message. */
     public static final String CONTROL = "trellis.control";
     private static final String TASKS_PREFIX = "trellis.tasks.";
     private static final String DEAD_LETTER_SUFFIX = "-dlt";

@@ -6,6 +6,7 @@ import java.util.List;
  * A worker block's periodic sign of life, sent on the heartbeats topic.
  *
  * @param running the attempts the block is running now, as "workflowId/taskId#attempt"
+ * @param phase   running, draining, or stopped (its last heartbeat); absent in older blocks' messages: running
  */
 public record HeartbeatMessage(
         int version,
@@ -17,11 +18,13 @@ public record HeartbeatMessage(
         int slots,
         int busySlots,
         List<String> running,
-        long sentAtMillis) {
+        long sentAtMillis,
+        BlockPhase phase) {
 
     public static final int CURRENT_VERSION = 1;
 
     public HeartbeatMessage {
         running = running == null ? List.of() : running;
+        phase = phase == null ? BlockPhase.RUNNING : phase;
     }
 }

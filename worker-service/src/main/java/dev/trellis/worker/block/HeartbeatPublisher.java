@@ -2,6 +2,7 @@ package dev.trellis.worker.block;
 
 import dev.trellis.protocol.Topics;
 import dev.trellis.protocol.WireCodec;
+import dev.trellis.protocol.message.BlockPhase;
 import dev.trellis.protocol.message.HeartbeatMessage;
 import dev.trellis.worker.WorkerProperties;
 import org.slf4j.Logger;
@@ -35,7 +36,7 @@ class HeartbeatPublisher {
         HeartbeatMessage heartbeat = new HeartbeatMessage(HeartbeatMessage.CURRENT_VERSION, properties.site(),
                 properties.blockId(), properties.blockId() + "/" + ProcessHandle.current().pid(), host,
                 ProcessHandle.current().pid(), slots.size(), slots.busy(), execution.runningAttempts(),
-                System.currentTimeMillis());
+                System.currentTimeMillis(), BlockPhase.RUNNING);
         kafka.send(Topics.HEARTBEATS, properties.blockId(), WireCodec.write(heartbeat))
                 .whenComplete((result, error) -> {
                     if (error != null) {
