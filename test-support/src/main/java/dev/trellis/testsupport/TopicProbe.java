@@ -66,6 +66,12 @@ public final class TopicProbe implements AutoCloseable {
         return new TopicProbe(topic);
     }
 
+    /** The matching records received so far, after one more short poll: for asserting that something did not arrive. */
+    public List<ConsumerRecord<String, byte[]>> receivedSoFar(Predicate<ConsumerRecord<String, byte[]>> filter) {
+        consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
+        return seen.stream().filter(filter).toList();
+    }
+
     /** Waits until {@code count} records matching {@code filter} arrived, and returns them. */
     public List<ConsumerRecord<String, byte[]>> await(Predicate<ConsumerRecord<String, byte[]>> filter, int count, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -83,10 +89,16 @@ public final class TopicProbe implements AutoCloseable {
     }
 
     public static void send(String topic, String key, byte[] value) {
+        send(topic, key, value, Map.of());
+    }
+
+    public static void send(String topic, String key, byte[] value, Map<String, byte[]> headers) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+        headers.forEach((name, header) -> record.headers().add(name, header));
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.shared().kafkaBootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
+            producer.send(record).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -61,6 +61,16 @@ public record Block(
     }
 
     /**
+     * Tells the block to drain. Until a heartbeat sent after it began draining says otherwise, every
+     * slot counts as busy: a block idle at its last heartbeat may have taken a task since, and
+     * stopping it on that stale zero could kill the task.
+     */
+    public Block drain(Instant at) {
+        Block draining = moveTo(BlockState.DRAINING, at);
+        return new Block(id, draining.state, slots, slots, pendingSince, draining.startedAt, lastBusyAt);
+    }
+
+    /**
      * What a heartbeat tells: the first one means the block is up; each one says how busy it is. A
      * late heartbeat from a gone block changes nothing (the caller may want to stop that process).
      */

@@ -59,6 +59,17 @@ class BlockTest {
     }
 
     @Test
+    void aBlockToldToDrainCountsEverySlotBusyUntilItsDrainingHeartbeat() {
+        Block idle = Block.requested("b1", 4, T0).heartbeat(0, T0.plusSeconds(1));
+
+        Block draining = idle.drain(T0.plusSeconds(2));
+
+        assertThat(draining.state()).isEqualTo(BlockState.DRAINING);
+        assertThat(draining.busySlots()).isEqualTo(4);
+        assertThat(draining.heartbeat(0, T0.plusSeconds(3)).busySlots()).isZero();
+    }
+
+    @Test
     void aLateHeartbeatFromAGoneBlockChangesNothing() {
         Block gone = aGoneBlock("b1").build();
 

@@ -30,7 +30,7 @@ class BlockConfiguration {
 
     @Bean
     HeartbeatPublisher heartbeatPublisher(WorkerProperties properties, SlotPool slots, TaskExecution execution,
-                                          KafkaTemplate<String, byte[]> kafka) {
-        return new HeartbeatPublisher(properties, slots, execution, kafka);
+                                          TaskIntake intake, KafkaTemplate<String, byte[]> kafka) {
+        return new HeartbeatPublisher(properties, slots, execution, intake, kafka);
     }
 }

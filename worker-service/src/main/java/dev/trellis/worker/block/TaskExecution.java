@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -46,6 +47,9 @@ class TaskExecution implements AutoCloseable {
     private final Map<String, RunningAttempt> running = new ConcurrentHashMap<>();
     private final CancelledAttempts cancelled = new CancelledAttempts();
     private volatile Runnable slotReleased = () -> { };
+    private volatile Runnable firstTaskStarted = () -> { };
+    private volatile Runnable closed = () -> { };
+    private final AtomicBoolean anyTaskStarted = new AtomicBoolean();
 
     TaskExecution(WorkerProperties properties, AppExecutor apps, SlotPool slots,
                   KafkaTemplate<String, byte[]> kafka, MeterRegistry meters) {
@@ -63,6 +67,15 @@ class TaskExecution implements AutoCloseable {
         this.slotReleased = callback;
     }
 
+    void onFirstTaskStarted(Runnable callback) {
+        this.firstTaskStarted = callback;
+    }
+
+    /** Runs after the slots closed, while the Kafka producer still works. */
+    void onClosed(Runnable callback) {
+        this.closed = callback;
+    }
+
     /** Reports STARTED (waiting for the broker's ack) and hands the task to a slot thread. */
     void start(TaskMessage task, Slot slot) {
         long startedAt = System.currentTimeMillis();
@@ -77,6 +90,9 @@ class TaskExecution implements AutoCloseable {
         // Cancelled while it waited for a slot or for the STARTED ack: cancel() may have missed it.
         cancelled.reasonFor(task, Instant.now()).ifPresent(attempt::cancel);
         slotThreads.execute(() -> run(attempt, slot, startedAt));
+        if (anyTaskStarted.compareAndSet(false, true)) {
+            firstTaskStarted.run();
+        }
     }
 
     /**
@@ -238,5 +254,6 @@ class TaskExecution implements AutoCloseable {
             slotThreads.shutdownNow();
         }
         slots.close();
+        closed.run();
     }
 }

@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
  * in Kafka (where any block of the site can take them) rather than in this block's memory.
  * A record's offset is committed only after its STARTED report reached the broker, so a block
  * killed before that point leaves the task in Kafka for another block. A task cancelled while it
- * waited there is reported FAILED without taking a slot.
+ * waited there is reported FAILED without taking a slot. A block told to drain stops taking tasks for
+ * good, and the site's partitions move to its other blocks.
  */
 @Component
 class TaskIntake {
@@ -26,6 +27,7 @@ class TaskIntake {
     private final SlotPool slots;
     private final TaskExecution execution;
     private final KafkaListenerEndpointRegistry registry;
+    private volatile boolean draining;
 
     TaskIntake(SlotPool slots, TaskExecution execution, KafkaListenerEndpointRegistry registry) {
         this.slots = slots;
@@ -56,9 +58,28 @@ class TaskIntake {
         execution.start(task, slot);
     }
 
+    /**
+     * Takes no task from now on; the running ones finish. Returns once the listener has stopped (a task
+     * it was handing to a slot is started first), so a heartbeat saying DRAINING after this is final.
+     */
+    synchronized void drain() {
+        if (draining) {
+            return;
+        }
+        MessageListenerContainer container = container();
+        if (container != null) {
+            container.stop();
+        }
+        draining = true;
+    }
+
+    boolean isDraining() {
+        return draining;
+    }
+
     private void resumeIntake() {
         MessageListenerContainer container = container();
-        if (container != null && container.isPauseRequested()) {
+        if (container != null && container.isPauseRequested() && !draining) {
             container.resume();
         }
     }
