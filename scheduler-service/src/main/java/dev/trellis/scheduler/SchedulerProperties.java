@@ -7,6 +7,7 @@ import org.springframework.util.unit.DataSize;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Settings of the scheduler-service ({@code trellis.scheduler.*}).
@@ -23,7 +24,8 @@ public record SchedulerProperties(
         @DefaultValue("trellis-scheduler") String consumerGroup,
         @DefaultValue Dispatch dispatch,
         @DefaultValue Limits limits,
-        @DefaultValue Memo memo) {
+        @DefaultValue Memo memo,
+        @DefaultValue LocalBlocks localBlocks) {
 
     public SchedulerProperties {
         sites = sites == null || sites.isEmpty() ? List.of(new Site("threads", "threads", 4, null)) : List.copyOf(sites);
@@ -41,7 +43,9 @@ public record SchedulerProperties(
     /**
      * Parsl's block settings for an elastic site.
      *
-     * @param provider     {@code external}: the scheduler publishes the blocks it wants (metric and
+     * @param provider     {@code local}: the scheduler starts and stops blocks as worker processes on its
+     *                     own host ({@code trellis.scheduler.local-blocks}); {@code external}: the
+     *                     scheduler publishes the blocks it wants (metric and
      *                     {@code GET /api/sites/{site}/desired-blocks}) for KEDA or an HPA to carry out
      * @param parallelism  0..1: how eagerly to add blocks for waiting tasks (Parsl's parallelism)
      * @param startTimeout a block asked for and not heard from within this counts as failed to start
@@ -80,6 +84,35 @@ public record SchedulerProperties(
      * @param lookupTimeout a lookup not answered within this runs its tasks without the cache
      */
     public record Memo(@DefaultValue("http://localhost:8082") String checkpointUrl, @DefaultValue("2s") Duration lookupTimeout) {
+    }
+
+    /**
+     * How the {@code local} provider starts a block: a worker JVM on this host, told its site, slots,
+     * block id, data root and Kafka brokers on its command line.
+     *
+     * @param command     the program and its arguments before the worker's own settings; empty: this
+     *                    JVM's {@code java}, {@code jvmOptions}, this JVM's class path and the worker's main
+     *                    class (the standalone mode and tests, whose class path holds the worker)
+     * @param jvmOptions  options of the default command: fast start matters more than peak speed for a block
+     * @param classDataSharing with the default command, record an AppCDS archive of a block's classes
+     *                    ({@code logDir/worker.jsa}) on the first block's exit and start later blocks from it
+     * @param logDir      each block's output goes to {@code logDir/<blockId>.log}
+     * @param properties  more worker settings, passed as {@code --key=value}
+     * @param stopTimeout a stopped block that has not exited within this is killed
+     */
+    public record LocalBlocks(
+            List<String> command,
+            @DefaultValue({"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k"})
+            List<String> jvmOptions,
+            @DefaultValue("true") boolean classDataSharing,
+            @DefaultValue("./.trellis/blocks") Path logDir,
+            Map<String, String> properties,
+            @DefaultValue("45s") Duration stopTimeout) {
+
+        public LocalBlocks {
+            command = command == null ? List.of() : List.copyOf(command);
+            properties = properties == null ? Map.of() : Map.copyOf(properties);
+        }
     }
 
     public List<String> siteNames() {

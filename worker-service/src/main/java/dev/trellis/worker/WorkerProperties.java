@@ -16,6 +16,8 @@ import java.util.UUID;
  * @param dataRoot          the storage shared with the scheduler; workflow areas live under it
  * @param heartbeatInterval how often the block tells the scheduler it is alive and what it runs
  * @param python            the interpreter each slot keeps running for python apps
+ * @param exitWithPid       when set, the block shuts down when this process ends (the scheduler that
+ *                          started it, with the local provider)
  */
 @ConfigurationProperties("trellis.worker")
 public record WorkerProperties(
@@ -24,7 +26,8 @@ public record WorkerProperties(
         String blockId,
         @DefaultValue("./.trellis/data") Path dataRoot,
         @DefaultValue("2s") Duration heartbeatInterval,
-        @DefaultValue("python3") String python) {
+        @DefaultValue("python3") String python,
+        Long exitWithPid) {
 
     public WorkerProperties {
         if (slots < 1) {

@@ -34,7 +34,7 @@ class DispatchTicker {
         coordinator.tick();
         List<String> lost = blocks.markLost(clock.instant(), properties.dispatch().workerTimeout());
         if (!lost.isEmpty()) {
-            log.warn("blocks {} sent no heartbeat for {}: their running tasks will run again", lost,
+            log.warn("blocks {} stopped or sent no heartbeat for {}: their running tasks will run again", lost,
                     properties.dispatch().workerTimeout());
             coordinator.onBlocksLost(lost);
         }

@@ -1,6 +1,7 @@
 package dev.trellis.scheduler.elasticity;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * Carries out an elastic site's scaling decisions: starts blocks and stops them. Sites name their
@@ -35,5 +36,14 @@ public interface BlockProvider {
      */
     default List<String> existingBlocks(String site) {
         return List.of();
+    }
+
+    /**
+     * The ids of blocks of the site this provider started that ended on their own since it was last
+     * asked (a process exited, a pod failed), so a block that dies while coming up is not waited for
+     * until its start timeout. Asked every scaling tick: answer from memory, not with a remote call.
+     */
+    default Set<String> endedBlocks(String site) {
+        return Set.of();
     }
 }

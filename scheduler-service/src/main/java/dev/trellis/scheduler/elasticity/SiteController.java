@@ -13,6 +13,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /** Sites, their blocks, and what an external scaler reads. */
 @RestController
@@ -55,13 +57,26 @@ class SiteController {
     }
 
     private SiteView view(SchedulerProperties.Site site) {
-        List<SiteView.BlockView> siteBlocks = blocks.all().stream().filter(b -> b.site().equals(site.name()))
-                .sorted(Comparator.comparing(BlockRegistry.Block::blockId))
-                .map(b -> new SiteView.BlockView(b.blockId(), b.lost() ? "GONE" : "RUNNING", b.host(), b.pid(), b.slots(),
-                        b.busySlots(), b.lastSeen().toEpochMilli()))
-                .toList();
+        Map<String, BlockRegistry.Block> heard = blocks.all().stream().filter(b -> b.site().equals(site.name()))
+                .collect(Collectors.toMap(BlockRegistry.Block::blockId, b -> b));
+        List<SiteView.BlockView> siteBlocks = scaling.blocks(site.name())
+                .map(tracked -> tracked.stream().map(b -> elasticView(b, heard.get(b.id()))).toList())
+                .orElseGet(() -> heard.values().stream().map(SiteController::heardView).toList())
+                .stream().sorted(Comparator.comparing(SiteView.BlockView::id)).toList();
         return new SiteView(site.name(), site.executor(), site.slotsPerBlock(),
                 site.blocks() == null ? "static" : site.blocks().provider(), scaling.desiredBlocks(site.name()).orElse(null),
-                load.queued(site.name()), load.running(site.name()), siteBlocks);
+                load.queued(site.name()), load.running(site.name()), blocks.liveSlots(site.name()),
+                blocks.busySlots(site.name()), siteBlocks);
+    }
+
+    private static SiteView.BlockView elasticView(TrackedBlock block, BlockRegistry.Block heard) {
+        return new SiteView.BlockView(block.id(), block.state().name(), block.host(), block.pid(), block.block().slots(),
+                block.block().busySlots(), block.requestedAt() == null ? null : block.requestedAt().toEpochMilli(),
+                heard == null ? null : heard.lastSeen().toEpochMilli());
+    }
+
+    private static SiteView.BlockView heardView(BlockRegistry.Block block) {
+        return new SiteView.BlockView(block.blockId(), block.lost() ? "GONE" : "RUNNING", block.host(), block.pid(),
+                block.slots(), block.busySlots(), null, block.lastSeen().toEpochMilli());
     }
 }

@@ -1,5 +1,6 @@
 package dev.trellis.scheduler.site;
 
+import dev.trellis.protocol.message.BlockPhase;
 import dev.trellis.protocol.message.HeartbeatMessage;
 import org.springframework.stereotype.Component;
 
@@ -17,14 +18,26 @@ public class BlockRegistry {
 
     private final Map<String, Block> blocks = new ConcurrentHashMap<>();
 
-    /** A block as its last heartbeat described it. */
+    /**
+     * A block as its last heartbeat described it.
+     *
+     * @param firstSeen  its first heartbeat heard
+     * @param firstBusy  its first heartbeat with a busy slot (a block sends one as it takes its first task); null before
+     * @param lost it stopped, or went silent: its running attempts were handed to the coordinator as lost
+     */
     public record Block(String blockId, String site, String host, long pid, int slots, int busySlots,
-                        List<String> running, Instant lastSeen, boolean lost) {
+                        List<String> running, Instant firstSeen, Instant firstBusy, Instant lastSeen, BlockPhase phase,
+                        boolean lost) {
     }
 
     public void heard(HeartbeatMessage heartbeat, Instant now) {
-        blocks.put(heartbeat.blockId(), new Block(heartbeat.blockId(), heartbeat.site(), heartbeat.host(), heartbeat.pid(),
-                heartbeat.slots(), heartbeat.busySlots(), heartbeat.running(), now, false));
+        blocks.compute(heartbeat.blockId(), (id, before) -> {
+            Instant firstSeen = before == null || before.host() == null ? now : before.firstSeen();
+            Instant firstBusy = before != null && before.firstBusy() != null ? before.firstBusy()
+                    : heartbeat.busySlots() > 0 ? now : null;
+            return new Block(id, heartbeat.site(), heartbeat.host(), heartbeat.pid(), heartbeat.slots(),
+                    heartbeat.busySlots(), heartbeat.running(), firstSeen, firstBusy, now, heartbeat.phase(), false);
+        });
     }
 
     /**
@@ -32,16 +45,21 @@ public class BlockRegistry {
      * full timeout to be heard from before its attempts count as lost.
      */
     public void expect(String blockId, String site, Instant now) {
-        blocks.putIfAbsent(blockId, new Block(blockId, site, null, 0, 0, 0, List.of(), now, false));
+        blocks.putIfAbsent(blockId, new Block(blockId, site, null, 0, 0, 0, List.of(), now, null, now, BlockPhase.RUNNING, false));
     }
 
-    /** Marks blocks silent for longer than {@code timeout} as lost and returns the ids newly lost. */
+    /**
+     * Marks as lost the blocks that said they stopped and those silent for longer than {@code timeout},
+     * and returns the ids newly lost.
+     */
     public List<String> markLost(Instant now, Duration timeout) {
         List<String> lost = new ArrayList<>();
         blocks.replaceAll((id, block) -> {
-            if (!block.lost() && block.lastSeen().plus(timeout).isBefore(now)) {
+            boolean gone = block.phase() == BlockPhase.STOPPED || block.lastSeen().plus(timeout).isBefore(now);
+            if (!block.lost() && gone) {
                 lost.add(id);
-                return new Block(id, block.site(), block.host(), block.pid(), block.slots(), 0, List.of(), block.lastSeen(), true);
+                return new Block(id, block.site(), block.host(), block.pid(), block.slots(), 0, List.of(), block.firstSeen(),
+                        block.firstBusy(), block.lastSeen(), block.phase(), true);
             }
             return block;
         });
@@ -55,6 +73,10 @@ public class BlockRegistry {
 
     public int liveSlots(String site) {
         return blocks.values().stream().filter(b -> !b.lost() && b.site().equals(site)).mapToInt(Block::slots).sum();
+    }
+
+    public int busySlots(String site) {
+        return blocks.values().stream().filter(b -> !b.lost() && b.site().equals(site)).mapToInt(Block::busySlots).sum();
     }
 
     public Collection<Block> all() {

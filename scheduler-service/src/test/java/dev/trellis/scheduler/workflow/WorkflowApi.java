@@ -16,7 +16,7 @@ import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The workflow REST API as a test's user sees it: submit YAML, wait, read tasks and problems. */
-final class WorkflowApi {
+public final class WorkflowApi {
 
     static final String WORKFLOWS = "/api/workflows";
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() { };
@@ -24,16 +24,16 @@ final class WorkflowApi {
 
     private final LocalHttp http;
 
-    WorkflowApi(int port) {
+    public WorkflowApi(int port) {
         this.http = new LocalHttp(port);
     }
 
-    LocalHttp http() {
+    public LocalHttp http() {
         return http;
     }
 
     /** Submits a sealed workflow and checks it was accepted. */
-    SubmissionView submit(String yaml) {
+    public SubmissionView submit(String yaml) {
         return accepted(http.post(WORKFLOWS, "application/yaml", yaml));
     }
 
@@ -47,7 +47,7 @@ final class WorkflowApi {
     }
 
     /** Long-polls until the workflow finishes and checks it did; every attempt included. */
-    WorkflowView awaitFinished(String id) {
+    public WorkflowView awaitFinished(String id) {
         WorkflowView view = WireCodec.readValue(
                 http.get(WORKFLOWS + "/" + id + "/wait?timeout=90s&attempts=true").body(), WorkflowView.class);
         assertThat(view.status()).as("still running after 90 s: %s", WireCodec.writeString(view)).isNotEqualTo("RUNNING");
@@ -59,7 +59,7 @@ final class WorkflowApi {
         return WireCodec.readValue(http.get(WORKFLOWS + "/" + id + "/wait?timeout=" + timeout).body(), WorkflowView.class);
     }
 
-    WorkflowView get(String id) {
+    public WorkflowView get(String id) {
         HttpResponse<String> response = http.get(WORKFLOWS + "/" + id + "?attempts=true");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return WireCodec.readValue(response.body(), WorkflowView.class);
@@ -89,7 +89,7 @@ final class WorkflowApi {
         return List.of(WireCodec.readValue(response.body(), WorkflowView[].class));
     }
 
-    static TaskView task(WorkflowView view, String taskId) {
+    public static TaskView task(WorkflowView view, String taskId) {
         return view.tasks().stream().filter(t -> t.id().equals(taskId)).findFirst()
                 .orElseThrow(() -> new AssertionError("no task '" + taskId + "' in " + WireCodec.writeString(view)));
     }

@@ -1,0 +1,150 @@
+package dev.trellis.scheduler.elasticity;
+
+import dev.trellis.engine.elastic.Block;
+import dev.trellis.engine.elastic.BlockSettings;
+import dev.trellis.engine.elastic.BlockState;
+import dev.trellis.engine.elastic.SiteBlocks;
+import dev.trellis.protocol.message.BlockPhase;
+import dev.trellis.scheduler.site.BlockRegistry;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The blocks of one elastic site as the scheduler tracks them across ticks: those it asked a
+ * provider for (pending until they heartbeat), and those heard from. Heartbeats move them on;
+ * decisions are applied by {@link SiteScaling}. Not thread-safe: used under SiteScaling's lock.
+ */
+final class ElasticSite {
+
+    /** Gone blocks stay listed this long, so people can see what happened to them. */
+    private static final Duration KEEP_GONE = Duration.ofMinutes(5);
+
+    private final String name;
+    private final String executor;
+    private final BlockSettings settings;
+    private final Map<String, TrackedBlock> blocks = new LinkedHashMap<>();
+    private final BlockStartTimes startTimes;
+    private final Set<String> firstTaskTimed = new HashSet<>();
+
+    ElasticSite(String name, String executor, BlockSettings settings, BlockStartTimes startTimes) {
+        this.name = name;
+        this.executor = executor;
+        this.settings = settings;
+        this.startTimes = startTimes;
+    }
+
+    String name() {
+        return name;
+    }
+
+    String executor() {
+        return executor;
+    }
+
+    BlockSettings settings() {
+        return settings;
+    }
+
+    /** Folds in the heartbeats heard and the blocks the provider saw end. */
+    void observe(Collection<BlockRegistry.Block> heard, Set<String> ended, Instant now) {
+        for (BlockRegistry.Block block : heard) {
+            if (block.site().equals(name)) {
+                observe(block);
+            }
+        }
+        for (String id : ended) {
+            TrackedBlock tracked = blocks.get(id);
+            if (tracked != null && !tracked.state().isTerminal()) {
+                blocks.put(id, tracked.gone(now));
+            }
+        }
+        blocks.values().removeIf(b -> b.goneAt() != null && !now.isBefore(b.goneAt().plus(KEEP_GONE)));
+        firstTaskTimed.retainAll(blocks.keySet());
+    }
+
+    private void observe(BlockRegistry.Block heard) {
+        TrackedBlock tracked = blocks.get(heard.blockId());
+        if (heard.lost()) {
+            if (tracked != null && !tracked.state().isTerminal()) {
+                blocks.put(heard.blockId(), tracked.gone(heard.lastSeen()));
+            }
+            return;
+        }
+        if (tracked == null) {
+            blocks.put(heard.blockId(), adopt(heard));
+            return;
+        }
+        if (tracked.state().isTerminal()) {
+            return; // a late heartbeat from a block already stopped
+        }
+        boolean wasPending = tracked.state() == BlockState.PENDING;
+        Block block = tracked.block();
+        if (block.state() != BlockState.DRAINING || heard.phase() == BlockPhase.DRAINING) {
+            // A draining block's busy count means something only once it heard its drain.
+            block = block.heartbeat(heard.busySlots(), heard.lastSeen());
+        }
+        if (block.state() == BlockState.RUNNING && heard.phase() == BlockPhase.DRAINING) {
+            block = block.moveTo(BlockState.DRAINING, heard.lastSeen()).heartbeat(heard.busySlots(), heard.lastSeen());
+        }
+        if (wasPending && tracked.requestedAt() != null) {
+            startTimes.up(name, Duration.between(tracked.requestedAt(), heard.firstSeen()));
+        }
+        if (tracked.requestedAt() != null && heard.firstBusy() != null && firstTaskTimed.add(heard.blockId())) {
+            startTimes.firstTask(name, Duration.between(tracked.requestedAt(), heard.firstBusy()));
+        }
+        blocks.put(heard.blockId(), tracked.with(block).heard(heard.host(), heard.pid(), heard.phase()));
+    }
+
+    /** A block heard from but never asked for: started by hand, or by this site before a scheduler restart. */
+    private TrackedBlock adopt(BlockRegistry.Block heard) {
+        Block block = Block.requested(heard.blockId(), Math.max(1, heard.slots()), heard.firstSeen())
+                .heartbeat(heard.busySlots(), heard.lastSeen());
+        if (heard.phase() == BlockPhase.DRAINING) {
+            block = block.moveTo(BlockState.DRAINING, heard.lastSeen()).heartbeat(heard.busySlots(), heard.lastSeen());
+        }
+        return TrackedBlock.adopted(block, heard.host(), heard.pid(), heard.phase());
+    }
+
+    /** Blocks a provider reports as existing but not heard from yet (after a scheduler restart): on their way. */
+    void expectPending(List<String> ids, Instant now) {
+        for (String id : ids) {
+            blocks.putIfAbsent(id, TrackedBlock.adopted(Block.requested(id, settings.slotsPerBlock(), now), null, 0, null));
+        }
+    }
+
+    SiteBlocks snapshot() {
+        return new SiteBlocks(blocks.values().stream().map(TrackedBlock::block).toList());
+    }
+
+    void requested(String id, Instant at) {
+        blocks.put(id, TrackedBlock.requested(Block.requested(id, settings.slotsPerBlock(), at), at));
+    }
+
+    TrackedBlock get(String id) {
+        return blocks.get(id);
+    }
+
+    void drained(String id, Instant at) {
+        TrackedBlock tracked = blocks.get(id);
+        blocks.put(id, tracked.with(tracked.block().drain(at)));
+    }
+
+    void stopped(String id, Instant at) {
+        blocks.put(id, blocks.get(id).gone(at));
+    }
+
+    List<TrackedBlock> blocks() {
+        return List.copyOf(blocks.values());
+    }
+
+    int count(BlockState state) {
+        return (int) blocks.values().stream().filter(b -> b.state() == state).count();
+    }
+}
