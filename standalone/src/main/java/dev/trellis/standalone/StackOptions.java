@@ -37,6 +37,39 @@ public class StackOptions {
             description = "A site and the slots of its one block; repeat for more (default: threads:4 and pilot:2, the seed's two sites).")
     List<String> sites = new ArrayList<>();
 
+    @Option(names = "--elastic-site", paramLabel = "NAME:SLOTS:MAX_BLOCKS[:PARALLELISM]",
+            description = "A site whose blocks the scheduler starts and stops as worker processes (the local provider), "
+                    + "each with SLOTS slots, at most MAX_BLOCKS at once; repeat for more (default: elastic:1:10:0.1, the seed's "
+                    + "elasticity section).")
+    List<String> elasticSites = new ArrayList<>();
+
+    @Option(names = "--max-idle-time", defaultValue = "30s",
+            description = "How long an elastic site's block may be idle before it is drained and stopped (default: ${DEFAULT-VALUE}).")
+    String maxIdleTime;
+
+    List<ElasticSiteSpec> elasticSiteSpecs() {
+        if (elasticSites.isEmpty()) {
+            return List.of(new ElasticSiteSpec("elastic", 1, 10, 0.1));
+        }
+        return elasticSites.stream().map(ElasticSiteSpec::parse).toList();
+    }
+
+    record ElasticSiteSpec(String name, int slots, int maxBlocks, double parallelism) {
+        static ElasticSiteSpec parse(String text) {
+            String[] parts = text.split(":");
+            if (parts.length < 3 || parts.length > 4 || parts[0].isBlank()) {
+                throw new IllegalArgumentException(
+                        "--elastic-site takes NAME:SLOTS:MAX_BLOCKS[:PARALLELISM], e.g. elastic:1:10:0.1, not '" + text + "'");
+            }
+            try {
+                return new ElasticSiteSpec(parts[0], Integer.parseInt(parts[1]), Integer.parseInt(parts[2]),
+                        parts.length == 4 ? Double.parseDouble(parts[3]) : 1.0);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--elastic-site " + text + ": SLOTS, MAX_BLOCKS and PARALLELISM must be numbers", e);
+            }
+        }
+    }
+
     List<SiteSpec> siteSpecs() {
         if (sites.isEmpty()) {
             return List.of(new SiteSpec("threads", 4), new SiteSpec("pilot", 2));

@@ -76,7 +76,16 @@ public final class StandaloneStack implements AutoCloseable {
                 siteArgs.add("--trellis.scheduler.sites[" + i + "].name=" + sites.get(i).name());
                 siteArgs.add("--trellis.scheduler.sites[" + i + "].slots-per-block=" + sites.get(i).slots());
             }
+            List<StackOptions.ElasticSiteSpec> elasticSites = options.elasticSiteSpecs();
+            for (int i = 0; i < elasticSites.size(); i++) {
+                StackOptions.ElasticSiteSpec site = elasticSites.get(i);
+                String prefix = "--trellis.scheduler.sites[" + (sites.size() + i) + "].";
+                siteArgs.addAll(List.of(prefix + "name=" + site.name(), prefix + "slots-per-block=" + site.slots(),
+                        prefix + "blocks.provider=local", prefix + "blocks.max-blocks=" + site.maxBlocks(),
+                        prefix + "blocks.parallelism=" + site.parallelism(), prefix + "blocks.max-idle-time=" + options.maxIdleTime));
+            }
             List<String> schedulerArgs = new ArrayList<>(siteArgs);
+            schedulerArgs.add("--trellis.scheduler.local-blocks.log-dir=" + home.resolve("blocks"));
             schedulerArgs.addAll(List.of("--spring.datasource.url=" + postgres.ensureDatabase("scheduler_service"),
                     "--server.port=" + options.httpPort, "--trellis.scheduler.data-root=" + data,
                     "--trellis.scheduler.memo.checkpoint-url=http://127.0.0.1:" + options.checkpointPort));

@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -62,6 +64,41 @@ class StandaloneModeTest {
             assertThat(again.status()).isEqualTo("SUCCEEDED");
             assertThat(again.tasks()).hasSize(7);
         }
+    }
+
+    @Test
+    void theElasticityExampleRunsEveryTaskInOneBlockTheSchedulerStarted(@TempDir Path home) throws Exception {
+        String[] stack = {"--home", home.toString(), "--http-port", String.valueOf(freePort()),
+                "--checkpoint-port", String.valueOf(freePort()), "--kafka-port", String.valueOf(freePort()),
+                "--postgres-port", String.valueOf(freePort()), "--site", "threads:1"};
+
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream console = System.out;
+        int exitCode;
+        try {
+            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            exitCode = new CommandLine(new TrellisCommand()).execute(concat(new String[]{"run"}, stack,
+                    new String[]{Path.of("../examples/elasticity.yaml").toString()}));
+        } finally {
+            System.setOut(console);
+        }
+        String output = printed.toString(StandardCharsets.UTF_8);
+
+        assertThat(exitCode).as(output).isZero();
+        assertThat(output).contains("SUCCEEDED 10");
+        List<String> pids = output.lines().filter(l -> l.startsWith("task-")).map(l -> l.substring(l.lastIndexOf(' ') + 1)).toList();
+        assertThat(pids).as(output).hasSize(10);
+        assertThat(Set.copyOf(pids)).as("parallelism 0.1: one block, one interpreter").hasSize(1);
+        assertThat(ProcessHandle.current().pid()).as("the block is a process of its own")
+                .isNotEqualTo(Long.parseLong(pids.get(0)));
+        assertThat(home.resolve("blocks")).isDirectoryContaining("glob:**elastic-*.log");
+    }
+
+    @Test
+    void anElasticSiteOptionWithoutMaxBlocksIsRejectedWithAClearMessage() {
+        StackOptions options = new StackOptions();
+        new CommandLine(options).parseArgs("--elastic-site", "elastic:1");
+        assertThat(catchThrowable(options::elasticSiteSpecs)).hasMessageContaining("NAME:SLOTS:MAX_BLOCKS");
     }
 
     @Test

@@ -71,6 +71,8 @@ public class SiteScaling {
                     .description("Slots of the site's live blocks").register(meters);
             Gauge.builder("trellis.site.slots.busy", registry, r -> r.busySlots(site.name())).tag("site", site.name())
                     .description("Slots of the site's live blocks running a task").register(meters);
+            Gauge.builder("trellis.site.utilization", registry, r -> utilization(r, site.name())).tag("site", site.name())
+                    .description("Busy share of the site's live slots, 0..1").register(meters);
             if (site.blocks() == null) {
                 continue;
             }
@@ -187,6 +189,11 @@ public class SiteScaling {
     private void pauseStarts(ElasticSite site, Instant now, String why) {
         log.warn("site {}: {}; no new block is asked for during {}", site.name(), why, START_FAILURE_PAUSE);
         startsPausedUntil.put(site.name(), now.plus(START_FAILURE_PAUSE));
+    }
+
+    private static double utilization(BlockRegistry registry, String site) {
+        int slots = registry.liveSlots(site);
+        return slots == 0 ? 0 : (double) registry.busySlots(site) / slots;
     }
 
     /** The desired block count of an elastic site; empty for a static or unknown site. */

@@ -72,6 +72,11 @@ class ElasticSitesTest {
             assertThat(b.state()).isEqualTo("RUNNING");
             assertThat(b.slots()).isEqualTo(4);
         });
+        assertThat(threads.slots()).isGreaterThanOrEqualTo(4);
+        assertThat(http.get("/actuator/prometheus").body())
+                .contains("trellis_site_slots{service=\"scheduler-service\",site=\"threads\"}")
+                .contains("trellis_site_utilization{service=\"scheduler-service\",site=\"threads\"}")
+                .contains("trellis_site_blocks{service=\"scheduler-service\",site=\"lean\",state=\"PENDING\"}");
         assertThat(http.get("/api/sites/threads/desired-blocks").statusCode()).isEqualTo(404);
         assertThat(http.get("/api/sites/nowhere").statusCode()).isEqualTo(404);
         assertThat(http.get("/api/sites/nowhere").body()).contains("https://trellis.dev/problems/not-found");

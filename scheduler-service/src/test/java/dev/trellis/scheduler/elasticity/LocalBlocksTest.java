@@ -50,6 +50,8 @@ class LocalBlocksTest {
         SiteView idle = awaitSite("local-lean", "every block to be stopped after its idle time",
                 site -> !site.blocks().isEmpty() && site.blocks().stream().allMatch(b -> b.state().equals("GONE")));
         assertThat(idle.desiredBlocks()).isZero();
+        assertThat(api.http().get("/actuator/prometheus").body()).as("the block's start-up was timed")
+                .contains("trellis_site_block_first_task_seconds_count{service=\"scheduler-service\",site=\"local-lean\"} 1");
         for (SiteView.BlockView block : idle.blocks()) {
             ProcessHandle.of(block.pid()).ifPresent(process -> assertThat(process.onExit())
                     .as("process of " + block.id()).succeedsWithin(SCALE_IN));
