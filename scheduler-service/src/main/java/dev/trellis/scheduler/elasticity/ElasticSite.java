@@ -78,7 +78,9 @@ final class ElasticSite {
             return;
         }
         if (tracked == null) {
-            blocks.put(heard.blockId(), adopt(heard));
+            if (heard.host() != null) { // else only expected from attempts in the database, not heard yet
+                blocks.put(heard.blockId(), adopt(heard));
+            }
             return;
         }
         if (tracked.state().isTerminal()) {

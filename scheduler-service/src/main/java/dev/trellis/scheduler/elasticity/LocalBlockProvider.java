@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -18,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 
 /**
@@ -32,6 +34,7 @@ class LocalBlockProvider implements BlockProvider, AutoCloseable {
     static final String NAME = "local";
     private static final Logger log = LoggerFactory.getLogger(LocalBlockProvider.class);
     private static final String WORKER_MAIN = "dev.trellis.worker.WorkerApplication";
+    private static final String BOOT_PROPERTIES_LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
     private static final String WEB_APPLICATION_TYPE = "spring.main.web-application-type";
 
     private final SchedulerProperties.LocalBlocks settings;
@@ -129,7 +132,12 @@ class LocalBlockProvider implements BlockProvider, AutoCloseable {
             if (settings.classDataSharing()) {
                 command.addAll(classDataSharingOptions(launch.blockId(), classPath));
             }
-            command.addAll(List.of("-cp", classPath, WORKER_MAIN));
+            if (isBootExecutableJar(classPath)) {
+                // java -jar on a Spring Boot jar: its nested jars need Boot's launcher, told which main to run.
+                command.addAll(List.of("-cp", classPath, "-Dloader.main=" + WORKER_MAIN, BOOT_PROPERTIES_LAUNCHER));
+            } else {
+                command.addAll(List.of("-cp", classPath, WORKER_MAIN));
+            }
         } else {
             command.addAll(settings.command());
         }
@@ -174,6 +182,17 @@ class LocalBlockProvider implements BlockProvider, AutoCloseable {
         List<String> all = new ArrayList<>(List.of(first));
         all.addAll(rest);
         return all;
+    }
+
+    private static boolean isBootExecutableJar(String classPath) {
+        if (!classPath.endsWith(".jar") || classPath.contains(File.pathSeparator)) {
+            return false;
+        }
+        try (JarFile jar = new JarFile(classPath)) {
+            return jar.getEntry("BOOT-INF/") != null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** A block this scheduler did not start (before a restart): stopped by pid, only if it is on this host and is that block. */
