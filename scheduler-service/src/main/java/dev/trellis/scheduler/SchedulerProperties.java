@@ -7,6 +7,7 @@ import org.springframework.util.unit.DataSize;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Settings of the scheduler-service ({@code trellis.scheduler.*}).
@@ -15,6 +16,7 @@ import java.util.List;
  * @param sites    the sites tasks can run on; each has its own Kafka task topic
  * @param consumerGroup the Kafka consumer group for reports and heartbeats; schedulers sharing a
  *                      broker but not a database need different groups
+ * @param kubernetes    how the {@code kubernetes} block provider makes a block's pod
  */
 @ConfigurationProperties("trellis.scheduler")
 public record SchedulerProperties(
@@ -23,7 +25,8 @@ public record SchedulerProperties(
         @DefaultValue("trellis-scheduler") String consumerGroup,
         @DefaultValue Dispatch dispatch,
         @DefaultValue Limits limits,
-        @DefaultValue Memo memo) {
+        @DefaultValue Memo memo,
+        @DefaultValue Kubernetes kubernetes) {
 
     public SchedulerProperties {
         sites = sites == null || sites.isEmpty() ? List.of(new Site("threads", "threads", 4, null)) : List.copyOf(sites);
@@ -80,6 +83,54 @@ public record SchedulerProperties(
      * @param lookupTimeout a lookup not answered within this runs its tasks without the cache
      */
     public record Memo(@DefaultValue("http://localhost:8082") String checkpointUrl, @DefaultValue("2s") Duration lookupTimeout) {
+    }
+
+    /**
+     * The pod of each block at sites whose provider is {@code kubernetes}: one pod per block, so the
+     * scheduler deletes exactly the block that drained.
+     *
+     * @param image                         the worker-service image
+     * @param namespace                     where blocks run; absent: the client's namespace (the scheduler's own in a pod)
+     * @param serviceAccount                the blocks' service account; absent: the namespace's default, without its token
+     * @param kafkaBootstrapServers         what blocks connect to; absent: the scheduler's {@code spring.kafka.bootstrap-servers}
+     * @param dataClaim                     the PersistentVolumeClaim of the data area shared with the scheduler, mounted
+     *                                      at {@code dataRoot}; absent: no volume (the image's own directory)
+     * @param dataRoot                      the blocks' {@code trellis.worker.data-root} inside the pod
+     * @param configMap                     a ConfigMap mounted as the worker's {@code /app/config} (its application.yml)
+     * @param fsGroup                       the pod's {@code securityContext.fsGroup}, so blocks can write the data volume
+     * @param terminationGracePeriodSeconds a drained block has nothing to finish, but a block that never came up may be starting
+     * @param resources                     the container's requests and limits, e.g. {@code cpu: 500m}, {@code memory: 1Gi}
+     * @param env                           extra environment of the worker container (e.g. {@code JAVA_OPTS})
+     * @param labels                        extra pod labels; they also narrow which pods count as this scheduler's blocks
+     */
+    public record Kubernetes(
+            String image,
+            @DefaultValue("IfNotPresent") String imagePullPolicy,
+            String namespace,
+            String serviceAccount,
+            String kafkaBootstrapServers,
+            String dataClaim,
+            @DefaultValue("/data") String dataRoot,
+            String configMap,
+            Long fsGroup,
+            @DefaultValue("90") long terminationGracePeriodSeconds,
+            @DefaultValue Resources resources,
+            Map<String, String> env,
+            Map<String, String> labels) {
+
+        public Kubernetes {
+            env = env == null ? Map.of() : Map.copyOf(env);
+            labels = labels == null ? Map.of() : Map.copyOf(labels);
+        }
+
+        /** Quantities by resource name, as Kubernetes writes them. */
+        public record Resources(Map<String, String> requests, Map<String, String> limits) {
+
+            public Resources {
+                requests = requests == null ? Map.of() : Map.copyOf(requests);
+                limits = limits == null ? Map.of() : Map.copyOf(limits);
+            }
+        }
     }
 
     public List<String> siteNames() {
