@@ -101,6 +101,7 @@ public record SchedulerProperties(
      * @param terminationGracePeriodSeconds a drained block has nothing to finish, but a block that never came up may be starting
      * @param resources                     the container's requests and limits, e.g. {@code cpu: 500m}, {@code memory: 1Gi}
      * @param env                           extra environment of the worker container (e.g. {@code JAVA_OPTS})
+     * @param secretEnv                     environment from Secrets, as {@code NAME: secret-name/key} (e.g. Kafka's JAAS config)
      * @param labels                        extra pod labels; they also narrow which pods count as this scheduler's blocks
      */
     public record Kubernetes(
@@ -116,10 +117,12 @@ public record SchedulerProperties(
             @DefaultValue("90") long terminationGracePeriodSeconds,
             @DefaultValue Resources resources,
             Map<String, String> env,
+            Map<String, String> secretEnv,
             Map<String, String> labels) {
 
         public Kubernetes {
             env = env == null ? Map.of() : Map.copyOf(env);
+            secretEnv = secretEnv == null ? Map.of() : Map.copyOf(secretEnv);
             labels = labels == null ? Map.of() : Map.copyOf(labels);
         }
 

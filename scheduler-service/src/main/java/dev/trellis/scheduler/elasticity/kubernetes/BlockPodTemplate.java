@@ -5,6 +5,7 @@ import dev.trellis.scheduler.elasticity.BlockLaunch;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -53,6 +54,12 @@ final class BlockPodTemplate {
             throw new IllegalArgumentException("trellis.scheduler.kubernetes.image must name the worker-service image "
                     + "that blocks of kubernetes sites run");
         }
+        settings.secretEnv().forEach((name, reference) -> {
+            if (reference.indexOf('/') < 1 || reference.endsWith("/")) {
+                throw new IllegalArgumentException("trellis.scheduler.kubernetes.secret-env." + name
+                        + " must be secret-name/key, not '" + reference + "'");
+            }
+        });
         this.settings = settings;
         this.kafkaBootstrapServers = settings.kafkaBootstrapServers() == null || settings.kafkaBootstrapServers().isBlank()
                 ? kafkaBootstrapServers : settings.kafkaBootstrapServers();
@@ -135,6 +142,12 @@ final class BlockPodTemplate {
     private List<EnvVar> env(BlockLaunch launch) {
         List<EnvVar> env = new ArrayList<>();
         new TreeMap<>(settings.env()).forEach((name, value) -> env.add(new EnvVar(name, value, null)));
+        new TreeMap<>(settings.secretEnv()).forEach((name, reference) -> {
+            int slash = reference.indexOf('/');
+            env.add(new EnvVarBuilder().withName(name).withNewValueFrom()
+                    .withNewSecretKeyRef().withName(reference.substring(0, slash)).withKey(reference.substring(slash + 1)).endSecretKeyRef()
+                    .endValueFrom().build());
+        });
         env.add(new EnvVar("TRELLIS_WORKER_SITE", launch.site(), null));
         env.add(new EnvVar("TRELLIS_WORKER_SLOTS", Integer.toString(launch.slots()), null));
         env.add(new EnvVar("TRELLIS_WORKER_BLOCKID", launch.blockId(), null));

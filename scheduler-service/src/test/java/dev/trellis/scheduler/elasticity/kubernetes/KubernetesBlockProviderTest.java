@@ -80,6 +80,11 @@ class KubernetesBlockProviderTest {
                 .containsEntry("TRELLIS_WORKER_BLOCKID", "pilot-3f2a9c1e").containsEntry("TRELLIS_WORKER_DATAROOT", "/data")
                 .containsEntry("SPRING_KAFKA_BOOTSTRAPSERVERS", "kafka-0.kafka:9092,kafka-1.kafka:9092")
                 .containsEntry("JAVA_OPTS", "-XX:MaxRAMPercentage=50.0");
+        assertThat(worker.getEnv()).anySatisfy(secret -> {
+            assertThat(secret.getName()).isEqualTo("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG");
+            assertThat(secret.getValueFrom().getSecretKeyRef().getName()).isEqualTo("trellis-kafka");
+            assertThat(secret.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("jaas");
+        });
         assertThat(worker.getVolumeMounts()).anySatisfy(mount -> {
             assertThat(mount.getName()).isEqualTo("data");
             assertThat(mount.getMountPath()).isEqualTo("/data");
@@ -90,10 +95,7 @@ class KubernetesBlockProviderTest {
 
     @Test
     void theBlocksOwnSettingsWinOverExtraEnvironmentOfTheSameName() {
-        SchedulerProperties.Kubernetes settings = settings(NAMESPACE);
-        SchedulerProperties.Kubernetes overriding = new SchedulerProperties.Kubernetes(settings.image(), settings.imagePullPolicy(),
-                NAMESPACE, null, null, null, "/data", null, null, 30, settings.resources(),
-                Map.of("TRELLIS_WORKER_SITE", "elsewhere"), Map.of());
+        SchedulerProperties.Kubernetes overriding = minimalSettings(Map.of("TRELLIS_WORKER_SITE", "elsewhere"), Map.of(), Map.of());
 
         provider(client, overriding).start(new BlockLaunch("pilot", "pilot-1", 2, "threads"));
 
@@ -156,10 +158,7 @@ class KubernetesBlockProviderTest {
 
     @Test
     void podsOfAnotherSchedulerWithOtherExtraLabelsAreNotThisSchedulersBlocks() {
-        SchedulerProperties.Kubernetes settings = settings(NAMESPACE);
-        KubernetesBlockProvider otherRelease = provider(client, new SchedulerProperties.Kubernetes(settings.image(), settings.imagePullPolicy(),
-                NAMESPACE, null, null, null, "/data", null, null, 30, settings.resources(), Map.of(),
-                Map.of("app.kubernetes.io/instance", "other")));
+        KubernetesBlockProvider otherRelease = provider(client, minimalSettings(Map.of(), Map.of(), Map.of("app.kubernetes.io/instance", "other")));
         otherRelease.start(new BlockLaunch("pilot", "pilot-other", 2, "threads"));
         provider.start(new BlockLaunch("pilot", "pilot-mine", 2, "threads"));
 
@@ -206,6 +205,14 @@ class KubernetesBlockProviderTest {
         }
     }
 
+    @Test
+    void aSecretReferenceWithoutAKeyIsRejectedBeforeAnyBlockStarts() {
+        SchedulerProperties.Kubernetes withoutKey = minimalSettings(Map.of(), Map.of("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", "trellis-kafka"), Map.of());
+
+        assertThatThrownBy(() -> new BlockPodTemplate(withoutKey, "localhost:9092"))
+                .hasMessageContaining("trellis.scheduler.kubernetes.secret-env.SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG must be secret-name/key");
+    }
+
     private static KubernetesBlockProvider provider(KubernetesClient client, SchedulerProperties.Kubernetes settings) {
         return new KubernetesBlockProvider(client, new BlockPodTemplate(settings, "localhost:9092"), settings.namespace());
     }
@@ -214,7 +221,15 @@ class KubernetesBlockProviderTest {
         return new SchedulerProperties.Kubernetes("registry.example.com/trellis/worker-service:0.1.0", "Always", namespace,
                 "trellis-worker", "kafka-0.kafka:9092,kafka-1.kafka:9092", "trellis-data", "/data", null, 10001L, 30,
                 new SchedulerProperties.Kubernetes.Resources(Map.of("cpu", "500m", "memory", "1Gi"), Map.of("memory", "1Gi")),
-                Map.of("JAVA_OPTS", "-XX:MaxRAMPercentage=50.0"), Map.of("app.kubernetes.io/instance", "demo"));
+                Map.of("JAVA_OPTS", "-XX:MaxRAMPercentage=50.0"), Map.of("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", "trellis-kafka/jaas"),
+                Map.of("app.kubernetes.io/instance", "demo"));
+    }
+
+    /** Only what is required, and the maps under test. */
+    private static SchedulerProperties.Kubernetes minimalSettings(Map<String, String> env, Map<String, String> secretEnv,
+                                                                  Map<String, String> labels) {
+        return new SchedulerProperties.Kubernetes("trellis/worker-service:0.1.0", "IfNotPresent", NAMESPACE, null, null, null,
+                "/data", null, null, 30, new SchedulerProperties.Kubernetes.Resources(null, null), env, secretEnv, labels);
     }
 
     private Pod pod(String name) {
@@ -234,6 +249,7 @@ class KubernetesBlockProviderTest {
     }
 
     private static Map<String, String> env(Container container) {
-        return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue, (first, last) -> last));
+        return container.getEnv().stream().filter(e -> e.getValue() != null)
+                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue, (first, last) -> last));
     }
 }

@@ -70,6 +70,7 @@ class KubernetesBlockProviderWiringTest {
                         "trellis.scheduler.kubernetes.namespace=workflows",
                         "trellis.scheduler.kubernetes.data-claim=trellis-data",
                         "trellis.scheduler.kubernetes.env[JAVA_OPTS]=-XX:MaxRAMPercentage=50.0",
+                        "trellis.scheduler.kubernetes.secret-env[SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG]=trellis-kafka/jaas",
                         "trellis.scheduler.kubernetes.labels[app.kubernetes.io/instance]=demo",
                         "trellis.scheduler.kubernetes.resources.limits.memory=1Gi")
                 .run(context -> {
@@ -86,7 +87,8 @@ class KubernetesBlockProviderWiringTest {
                     assertThat(worker.getImagePullPolicy()).isEqualTo("IfNotPresent");
                     assertThat(worker.getResources().getLimits()).containsKey("memory");
                     assertThat(pod.getSpec().getTerminationGracePeriodSeconds()).isEqualTo(90L);
-                    assertThat(worker.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue)))
+                    assertThat(worker.getEnv()).extracting(EnvVar::getName).contains("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG");
+                    assertThat(worker.getEnv().stream().filter(e -> e.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue)))
                             .containsEntry("JAVA_OPTS", "-XX:MaxRAMPercentage=50.0")
                             .containsEntry("SPRING_KAFKA_BOOTSTRAPSERVERS", "kafka:9092");
                     assertThat(provider.existingBlocks("pilot")).containsExactly("pilot-1");
