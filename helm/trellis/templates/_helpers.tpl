@@ -46,6 +46,11 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end -}}
 {{- end -}}
 
+{{/* "true" when some site's blocks are pods the scheduler starts (provider: kubernetes), else empty. */}}
+{{- define "trellis.kubernetesBlocks" -}}
+{{- range .Values.sites }}{{ if eq (.provider | default "external") "kubernetes" }}true{{ end }}{{ end -}}
+{{- end -}}
+
 {{- define "trellis.dataClaimName" -}}
 {{- .Values.dataVolume.existingClaim | default (include "trellis.componentName" (dict "root" . "component" "data")) -}}
 {{- end -}}

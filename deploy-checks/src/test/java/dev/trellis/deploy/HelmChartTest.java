@@ -3,6 +3,7 @@ package dev.trellis.deploy;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import dev.trellis.scheduler.SchedulerProperties;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -14,14 +15,22 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ByteArrayResource;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,21 +41,26 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
 
 /** The Helm chart lints, renders valid Kubernetes objects with default and non-default values, and its schema rejects bad values. */
 class HelmChartTest {
 
     private static final String RELEASE = "demo";
     private static final String PREFIX = "demo-trellis-";
+    private static final String NAMESPACE = "workflows";
 
     static KubernetesManifests defaults;
     static KubernetesManifests production;
+    static KubernetesManifests kubernetesProvider;
 
     @BeforeAll
     static void render() throws URISyntaxException {
         defaults = KubernetesManifests.parse(template(command -> { }));
         Path productionValues = Path.of(HelmChartTest.class.getResource("/helm/production-values.yaml").toURI());
         production = KubernetesManifests.parse(template(command -> command.withValuesFile(productionValues)));
+        Path kubernetesProviderValues = Path.of(HelmChartTest.class.getResource("/helm/kubernetes-provider-values.yaml").toURI());
+        kubernetesProvider = KubernetesManifests.parse(template(command -> command.withValuesFile(kubernetesProviderValues)));
     }
 
     @Test
@@ -73,7 +87,7 @@ class HelmChartTest {
 
     @Test
     void everyPodRunsAsNonRootWithProbesOnSpringBootsHealthGroups() {
-        for (KubernetesManifests manifests : List.of(defaults, production)) {
+        for (KubernetesManifests manifests : List.of(defaults, production, kubernetesProvider)) {
             for (Deployment deployment : manifests.all(Deployment.class)) {
                 PodSpec pod = deployment.getSpec().getTemplate().getSpec();
                 Container container = pod.getContainers().get(0);
@@ -132,6 +146,78 @@ class HelmChartTest {
         assertThat(production.custom("ScaledObject").get(0).path("spec").path("maxReplicaCount").asInt()).isEqualTo(10);
         assertThat(production.named(Deployment.class, PREFIX + "worker-threads").getSpec().getReplicas()).isEqualTo(2);
         assertThat(production.named(Service.class, PREFIX + "scheduler").getSpec().getPorts().get(0).getPort()).isEqualTo(8080);
+    }
+
+    @Test
+    void aKubernetesSiteHasNoWorkerDeploymentOrScaledObjectButAServiceOverTheSchedulersBlockPods() {
+        assertThat(kubernetesProvider.names(Deployment.class)).containsExactlyInAnyOrder(
+                PREFIX + "scheduler", PREFIX + "checkpoint", PREFIX + "worker-threads");
+        assertThat(kubernetesProvider.custom("ScaledObject")).as("the scheduler scales pilot itself").isEmpty();
+        assertThat(kubernetesProvider.named(Service.class, PREFIX + "worker-pilot").getSpec().getSelector()).isEqualTo(Map.of(
+                "app.kubernetes.io/name", "trellis-worker", "app.kubernetes.io/instance", RELEASE, "trellis.dev/site", "pilot"));
+    }
+
+    @Test
+    void onlyAKubernetesSiteGivesTheSchedulerARoleToCreateListAndDeletePods() {
+        Role role = kubernetesProvider.named(Role.class, PREFIX + "block-provider");
+        assertThat(role.getRules()).singleElement().satisfies(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("");
+            assertThat(rule.getResources()).containsExactly("pods");
+            assertThat(rule.getVerbs()).containsExactlyInAnyOrder("create", "delete", "get", "list", "watch");
+        });
+        RoleBinding binding = kubernetesProvider.named(RoleBinding.class, PREFIX + "block-provider");
+        assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+        assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
+            assertThat(subject.getName()).isEqualTo(kubernetesProvider.named(Deployment.class, PREFIX + "scheduler")
+                    .getSpec().getTemplate().getSpec().getServiceAccountName());
+            assertThat(subject.getNamespace()).isEqualTo(NAMESPACE);
+        });
+        assertThat(defaults.all(Role.class)).as("no kubernetes site, no rights over pods").isEmpty();
+    }
+
+    @Test
+    void theSchedulerConfigBindsToAKubernetesSiteAndBlockPodsLikeTheChartsWorkers() {
+        SchedulerProperties scheduler = schedulerProperties(kubernetesProvider);
+
+        assertThat(scheduler.sites()).extracting(SchedulerProperties.Site::name).containsExactly("threads", "pilot");
+        assertThat(scheduler.sites().get(0).blocks()).isNull();
+        SchedulerProperties.Blocks pilot = scheduler.sites().get(1).blocks();
+        assertThat(pilot.provider()).isEqualTo("kubernetes");
+        assertThat(List.of(pilot.initBlocks(), pilot.minBlocks(), pilot.maxBlocks())).containsExactly(1, 0, 8);
+
+        SchedulerProperties.Kubernetes pods = scheduler.kubernetes();
+        assertThat(pods.image()).isEqualTo("registry.example.com/trellis/worker-service:0.1.0-rc1");
+        assertThat(pods.namespace()).isEqualTo(NAMESPACE);
+        assertThat(pods.serviceAccount()).isEqualTo("trellis-worker");
+        assertThat(pods.dataClaim()).isEqualTo(PREFIX + "data");
+        assertThat(pods.dataRoot()).isEqualTo("/data");
+        assertThat(pods.configMap()).isEqualTo(PREFIX + "worker");
+        assertThat(pods.fsGroup()).isEqualTo(10001L);
+        assertThat(pods.terminationGracePeriodSeconds()).isEqualTo(90);
+        assertThat(pods.resources().limits()).containsEntry("memory", "1Gi");
+        assertThat(pods.env()).isEqualTo(Map.of("JAVA_OPTS", "-XX:MaxRAMPercentage=40.0"));
+        assertThat(pods.secretEnv()).isEqualTo(Map.of("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", "trellis-kafka/jaas"));
+        assertThat(pods.labels()).isEqualTo(Map.of("app.kubernetes.io/instance", RELEASE));
+
+        assertThat(schedulerProperties(defaults).sites()).allSatisfy(site -> assertThat(site.blocks()).isNull());
+        assertThat(applicationYml(defaults, "scheduler")).extracting("trellis").extracting("scheduler").asInstanceOf(MAP)
+                .doesNotContainKey("kubernetes");
+    }
+
+    @Test
+    void aKubernetesSiteWithResourcesOfItsOwnIsRefusedRatherThanIgnored() {
+        assertThatThrownBy(() -> template(command -> command.set("sites[0].name", "pilot").set("sites[0].provider", "kubernetes")
+                .set("sites[0].slotsPerBlock", 2).set("sites[0].initBlocks", 0).set("sites[0].minBlocks", 0).set("sites[0].maxBlocks", 4)
+                .set("sites[0].resources.limits.memory", "2Gi")))
+                .hasMessageContaining("site pilot: blocks of a kubernetes site take worker.resources");
+    }
+
+    @Test
+    void valuesSchemaRejectsAnUnknownProvider() {
+        assertThatThrownBy(() -> template(command -> command.set("sites[0].name", "pilot").set("sites[0].provider", "slurm")
+                .set("sites[0].slotsPerBlock", 2).set("sites[0].initBlocks", 0).set("sites[0].minBlocks", 0).set("sites[0].maxBlocks", 4)))
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining("/sites/0/provider");
     }
 
     @Test
@@ -200,7 +286,7 @@ class HelmChartTest {
     }
 
     private static String template(Consumer<TemplateCommand> values) {
-        TemplateCommand command = new Helm(DeployFiles.CHART).template().withName(RELEASE).withNamespace("workflows").withKubeVersion("1.30.0");
+        TemplateCommand command = new Helm(DeployFiles.CHART).template().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion("1.30.0");
         values.accept(command);
         return command.call();
     }
@@ -223,6 +309,18 @@ class HelmChartTest {
 
     private static Map<String, Object> applicationYml(KubernetesManifests manifests, String component) {
         return new Yaml().load(manifests.named(ConfigMap.class, PREFIX + component).getData().get("application.yml"));
+    }
+
+    /** The scheduler's application.yml bound as the scheduler binds it, bracketed map keys and all. */
+    private static SchedulerProperties schedulerProperties(KubernetesManifests manifests) {
+        String yaml = manifests.named(ConfigMap.class, PREFIX + "scheduler").getData().get("application.yml");
+        try {
+            List<PropertySource<?>> sources = new YamlPropertySourceLoader()
+                    .load("application.yml", new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)));
+            return new Binder(ConfigurationPropertySources.from(sources)).bindOrCreate("trellis.scheduler", SchedulerProperties.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Map<String, String> asStrings(Map<String, Object> map) {

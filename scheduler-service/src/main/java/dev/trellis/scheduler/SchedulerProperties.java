@@ -16,6 +16,7 @@ import java.util.Map;
  * @param sites    the sites tasks can run on; each has its own Kafka task topic
  * @param consumerGroup the Kafka consumer group for reports and heartbeats; schedulers sharing a
  *                      broker but not a database need different groups
+ * @param kubernetes    how the {@code kubernetes} block provider makes a block's pod
  */
 @ConfigurationProperties("trellis.scheduler")
 public record SchedulerProperties(
@@ -25,7 +26,8 @@ public record SchedulerProperties(
         @DefaultValue Dispatch dispatch,
         @DefaultValue Limits limits,
         @DefaultValue Memo memo,
-        @DefaultValue LocalBlocks localBlocks) {
+        @DefaultValue LocalBlocks localBlocks,
+        @DefaultValue Kubernetes kubernetes) {
 
     public SchedulerProperties {
         sites = sites == null || sites.isEmpty() ? List.of(new Site("threads", "threads", 4, null)) : List.copyOf(sites);
@@ -112,6 +114,57 @@ public record SchedulerProperties(
         public LocalBlocks {
             command = command == null ? List.of() : List.copyOf(command);
             properties = properties == null ? Map.of() : Map.copyOf(properties);
+        }
+    }
+
+    /**
+     * The pod of each block at sites whose provider is {@code kubernetes}: one pod per block, so the
+     * scheduler deletes exactly the block that drained.
+     *
+     * @param image                         the worker-service image
+     * @param namespace                     where blocks run; absent: the client's namespace (the scheduler's own in a pod)
+     * @param serviceAccount                the blocks' service account; absent: the namespace's default, without its token
+     * @param kafkaBootstrapServers         what blocks connect to; absent: the scheduler's {@code spring.kafka.bootstrap-servers}
+     * @param dataClaim                     the PersistentVolumeClaim of the data area shared with the scheduler, mounted
+     *                                      at {@code dataRoot}; absent: no volume (the image's own directory)
+     * @param dataRoot                      the blocks' {@code trellis.worker.data-root} inside the pod
+     * @param configMap                     a ConfigMap mounted as the worker's {@code /app/config} (its application.yml)
+     * @param fsGroup                       the pod's {@code securityContext.fsGroup}, so blocks can write the data volume
+     * @param terminationGracePeriodSeconds a drained block has nothing to finish, but a block that never came up may be starting
+     * @param resources                     the container's requests and limits, e.g. {@code cpu: 500m}, {@code memory: 1Gi}
+     * @param env                           extra environment of the worker container (e.g. {@code JAVA_OPTS})
+     * @param secretEnv                     environment from Secrets, as {@code NAME: secret-name/key} (e.g. Kafka's JAAS config)
+     * @param labels                        extra pod labels; they also narrow which pods count as this scheduler's blocks
+     */
+    public record Kubernetes(
+            String image,
+            @DefaultValue("IfNotPresent") String imagePullPolicy,
+            String namespace,
+            String serviceAccount,
+            String kafkaBootstrapServers,
+            String dataClaim,
+            @DefaultValue("/data") String dataRoot,
+            String configMap,
+            Long fsGroup,
+            @DefaultValue("90") long terminationGracePeriodSeconds,
+            @DefaultValue Resources resources,
+            Map<String, String> env,
+            Map<String, String> secretEnv,
+            Map<String, String> labels) {
+
+        public Kubernetes {
+            env = env == null ? Map.of() : Map.copyOf(env);
+            secretEnv = secretEnv == null ? Map.of() : Map.copyOf(secretEnv);
+            labels = labels == null ? Map.of() : Map.copyOf(labels);
+        }
+
+        /** Quantities by resource name, as Kubernetes writes them. */
+        public record Resources(Map<String, String> requests, Map<String, String> limits) {
+
+            public Resources {
+                requests = requests == null ? Map.of() : Map.copyOf(requests);
+                limits = limits == null ? Map.of() : Map.copyOf(limits);
+            }
         }
     }
 

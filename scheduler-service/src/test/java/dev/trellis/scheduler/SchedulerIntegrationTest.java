@@ -37,7 +37,7 @@ import java.lang.annotation.Target;
         "trellis.scheduler.sites[6].blocks.parallelism=1", "trellis.scheduler.sites[6].blocks.max-idle-time=2s",
         "trellis.scheduler.sites[7].name=local-walltime", "trellis.scheduler.sites[7].slots-per-block=1",
         "trellis.scheduler.sites[7].blocks.provider=local", "trellis.scheduler.sites[7].blocks.max-blocks=1",
-        "trellis.scheduler.sites[7].blocks.walltime=12s", "trellis.scheduler.sites[7].blocks.max-idle-time=2s",
+        "trellis.scheduler.sites[7].blocks.walltime=8s", "trellis.scheduler.sites[7].blocks.max-idle-time=2s",
         "trellis.scheduler.local-blocks.log-dir=target/local-blocks",
         "trellis.scheduler.dispatch.worker-timeout=5s", "trellis.scheduler.dispatch.tick-interval=100ms",
         "trellis.scheduler.data-root=" + TestBlocks.DATA_ROOT_PATH,

@@ -9,11 +9,13 @@ import dev.trellis.scheduler.site.BlockRegistry;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -52,11 +54,16 @@ final class ElasticSite {
         return settings;
     }
 
-    /** Folds in the heartbeats heard and the blocks the provider saw end. */
-    void observe(Collection<BlockRegistry.Block> heard, Set<String> ended, Instant now) {
+    /**
+     * Folds in the heartbeats heard and the blocks the provider saw end.
+     *
+     * @return the blocks that went silent or stopped since the last tick, for the provider to clean up
+     */
+    List<TrackedBlock> observe(Collection<BlockRegistry.Block> heard, Set<String> ended, Instant now) {
+        List<TrackedBlock> lost = new ArrayList<>();
         for (BlockRegistry.Block block : heard) {
             if (block.site().equals(name)) {
-                observe(block);
+                observe(block).ifPresent(lost::add);
             }
         }
         for (String id : ended) {
@@ -67,24 +74,27 @@ final class ElasticSite {
         }
         blocks.values().removeIf(b -> b.goneAt() != null && !now.isBefore(b.goneAt().plus(KEEP_GONE)));
         firstTaskTimed.retainAll(blocks.keySet());
+        return lost;
     }
 
-    private void observe(BlockRegistry.Block heard) {
+    private Optional<TrackedBlock> observe(BlockRegistry.Block heard) {
         TrackedBlock tracked = blocks.get(heard.blockId());
         if (heard.lost()) {
             if (tracked != null && !tracked.state().isTerminal()) {
-                blocks.put(heard.blockId(), tracked.gone(heard.lastSeen()));
+                TrackedBlock gone = tracked.gone(heard.lastSeen());
+                blocks.put(heard.blockId(), gone);
+                return Optional.of(gone);
             }
-            return;
+            return Optional.empty();
         }
         if (tracked == null) {
             if (heard.host() != null) { // else only expected from attempts in the database, not heard yet
                 blocks.put(heard.blockId(), adopt(heard));
             }
-            return;
+            return Optional.empty();
         }
         if (tracked.state().isTerminal()) {
-            return; // a late heartbeat from a block already stopped
+            return Optional.empty(); // a late heartbeat from a block already stopped
         }
         boolean wasPending = tracked.state() == BlockState.PENDING;
         Block block = tracked.block();
@@ -102,6 +112,7 @@ final class ElasticSite {
             startTimes.firstTask(name, Duration.between(tracked.requestedAt(), heard.firstBusy()));
         }
         blocks.put(heard.blockId(), tracked.with(block).heard(heard.host(), heard.pid(), heard.phase()));
+        return Optional.empty();
     }
 
     /** A block heard from but never asked for: started by hand, or by this site before a scheduler restart. */

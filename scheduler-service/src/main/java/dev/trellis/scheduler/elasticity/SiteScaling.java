@@ -125,7 +125,11 @@ public class SiteScaling {
         if (ended.stream().anyMatch(id -> site.get(id) != null && site.get(id).state() == BlockState.PENDING)) {
             pauseStarts(site, now, "a block exited before it came up");
         }
-        site.observe(heard, ended, now);
+        List<TrackedBlock> lost = site.observe(heard, ended, now);
+        if (provider != null) {
+            // A lost block may still exist (a hung process, a failed pod left behind): have it removed.
+            lost.forEach(block -> stopQuietly(site, provider, block));
+        }
         ScalingDecision decision = started
                 ? strategy.decide(new SiteLoadSnapshot(load.queued(site.name()), load.running(site.name())),
                         site.snapshot(), site.settings(), now)
@@ -165,6 +169,14 @@ public class SiteScaling {
             }
         }
         startBlocks(site, provider, decision.blocksToStart(), now);
+    }
+
+    private static void stopQuietly(ElasticSite site, BlockProvider provider, TrackedBlock block) {
+        try {
+            provider.stop(block.handle(site.name()));
+        } catch (BlockProviderException e) {
+            log.warn("site {}: lost block {} could not be cleaned up: {}", site.name(), block.id(), e.getMessage());
+        }
     }
 
     private void startBlocks(ElasticSite site, BlockProvider provider, int count, Instant now) {

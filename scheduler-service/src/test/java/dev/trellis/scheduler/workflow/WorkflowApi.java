@@ -55,7 +55,7 @@ public final class WorkflowApi {
     }
 
     /** Long-polls for at most {@code timeout} and returns the workflow as it is then, finished or not. */
-    WorkflowView awaitFinishedOrNot(String id, String timeout) {
+    public WorkflowView awaitFinishedOrNot(String id, String timeout) {
         return WireCodec.readValue(http.get(WORKFLOWS + "/" + id + "/wait?timeout=" + timeout).body(), WorkflowView.class);
     }
 
