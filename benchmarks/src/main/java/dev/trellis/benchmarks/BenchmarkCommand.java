@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
         description = "Measures Trellis on this machine beside its own Kafka and PostgreSQL limits; one JSON line per figure.")
 public final class BenchmarkCommand implements Callable<Integer> {
 
-    enum Scenario { LIMITS, WORKFLOW, INDEPENDENT, LATENCY, BASH, CHAINS, FAN, CACHED, SCALE }
+    enum Scenario { LIMITS, WORKFLOW, INDEPENDENT, LATENCY, BASH, CHAINS, FAN, CACHED, SCALE, BLOCKS }
 
     @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
             description = "Which to run, comma-separated (default: all): ${COMPLETION-CANDIDATES}.")
@@ -62,6 +62,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
     Integer kafkaRoundTrips;
     @Option(names = "--postgres-rows", description = "Rows for the Postgres batched-insert limit (200000; quick 20000).")
     Integer postgresRows;
+
+    @Option(names = "--block-rounds", defaultValue = "3",
+            description = "Block starts timed at the elastic site; the first without, the others with the class-data archive (default: ${DEFAULT-VALUE}).")
+    int blockRounds;
 
     @Option(names = "--site", paramLabel = "NAME:SLOTS",
             description = "Sites of the stack, as for `trellis run` (default: threads:4 and pilot:2).")
@@ -96,7 +100,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
         int checkpointPort = freePort();
         List<String> stackArgs = new ArrayList<>(List.of("--home", home.toString(), "--http-port", String.valueOf(httpPort),
                 "--checkpoint-port", String.valueOf(checkpointPort), "--kafka-port", String.valueOf(freePort()),
-                "--postgres-port", String.valueOf(freePort())));
+                "--postgres-port", String.valueOf(freePort()),
+                // The elastic site's blocks leave soon after their task, so each block-start round starts a new one.
+                "--max-idle-time", "2s"));
         sites.forEach(site -> stackArgs.addAll(List.of("--site", site)));
         try (StandaloneStack stack = StandaloneStack.start(StackOptions.parse(stackArgs.toArray(String[]::new)))) {
             System.err.println(stack.startupReport());
@@ -112,6 +118,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
             if (scenarios.contains(Scenario.FAN)) trellis.fanOutFanIn();
             if (scenarios.contains(Scenario.CACHED)) trellis.cachedRerun();
             if (scenarios.contains(Scenario.SCALE)) trellis.scale();
+            if (scenarios.contains(Scenario.BLOCKS)) {
+                new BlockStartScenario(new SchedulerClient(httpPort), new RestClient(httpPort), home.resolve("blocks"), this::print)
+                        .run(blockRounds);
+            }
         }
         return 0;
     }

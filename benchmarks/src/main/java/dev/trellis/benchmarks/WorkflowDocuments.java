@@ -22,6 +22,13 @@ public final class WorkflowDocuments {
         return document(name, Map.of(), Map.of("echo", ECHO_APP), List.of(echoTemplate("noop-{i}", count, "{i}")));
     }
 
+    /** One no-op task that may run only at {@code site}. */
+    static String pinnedNoOp(String name, String site) {
+        Map<String, Object> app = new LinkedHashMap<>(ECHO_APP);
+        app.put("sites", List.of(site));
+        return document(name, Map.of(), Map.of("echo", app), List.of(echoTask("noop", "0")));
+    }
+
     /** The same tasks with a cached app: the first run checkpoints every result, a rerun resumes from it. */
     static String cachedNoOps(String name, int count, boolean resume) {
         Map<String, Object> checkpoint = resume

@@ -24,7 +24,7 @@ class BenchmarkSmokeTest {
 
         int exitCode = BenchmarkCommand.commandLine(command).execute("--quick", "--tasks", "50", "--latency-samples", "20",
                 "--bash-tasks", "20", "--chains", "5", "--chain-length", "5", "--fan-width", "50", "--scale-tasks", "500",
-                "--kafka-messages", "2000", "--kafka-round-trips", "50", "--postgres-rows", "2000");
+                "--kafka-messages", "2000", "--kafka-round-trips", "50", "--postgres-rows", "2000", "--block-rounds", "1");
 
         List<String> lines = printed.toString(StandardCharsets.UTF_8).lines().toList();
         assertThat(exitCode).as(String.join("\n", lines)).isZero();
@@ -33,7 +33,8 @@ class BenchmarkSmokeTest {
                 "limit_kafka_produce_consume", "limit_kafka_round_trip_p50", "limit_kafka_round_trip_p99",
                 "limit_postgres_batched_insert", "single_task_latency_p50", "single_task_latency_p99",
                 "noop_tasks_one_workflow", "noop_tasks_independent_workflows", "bash_tasks", "chain_tasks",
-                "fan_out_fan_in_tasks", "cached_rerun_wall_time", "large_dag_submit_time", "large_dag_process_heap");
+                "fan_out_fan_in_tasks", "cached_rerun_wall_time", "large_dag_submit_time", "large_dag_process_heap",
+                "limit_jvm_start", "block_start_to_first_task");
         assertThat(figures).allSatisfy(figure -> {
             assertThat(((Number) figure.get("value")).doubleValue()).as(figure.toString()).isPositive();
             assertThat(figure).containsKeys("unit", "limit", "target", "params");
