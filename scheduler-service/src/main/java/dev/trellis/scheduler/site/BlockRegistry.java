@@ -50,16 +50,17 @@ public class BlockRegistry {
 
     /**
      * Marks as lost the blocks that said they stopped and those silent for longer than {@code timeout},
-     * and returns the ids newly lost.
+     * and returns those newly lost.
      */
-    public List<String> markLost(Instant now, Duration timeout) {
-        List<String> lost = new ArrayList<>();
+    public List<Block> markLost(Instant now, Duration timeout) {
+        List<Block> lost = new ArrayList<>();
         blocks.replaceAll((id, block) -> {
             boolean gone = block.phase() == BlockPhase.STOPPED || block.lastSeen().plus(timeout).isBefore(now);
             if (!block.lost() && gone) {
-                lost.add(id);
-                return new Block(id, block.site(), block.host(), block.pid(), block.slots(), 0, List.of(), block.firstSeen(),
+                Block marked = new Block(id, block.site(), block.host(), block.pid(), block.slots(), 0, List.of(), block.firstSeen(),
                         block.firstBusy(), block.lastSeen(), block.phase(), true);
+                lost.add(marked);
+                return marked;
             }
             return block;
         });
