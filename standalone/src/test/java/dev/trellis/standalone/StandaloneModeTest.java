@@ -34,19 +34,10 @@ class StandaloneModeTest {
                 "--checkpoint-port", String.valueOf(ports[1]), "--kafka-port", String.valueOf(ports[2]),
                 "--postgres-port", String.valueOf(ports[3])};
 
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        PrintStream console = System.out;
-        int exitCode;
-        try {
-            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-            exitCode = new CommandLine(new TrellisCommand()).execute(concat(new String[]{"run"}, stack,
-                    new String[]{Path.of("../examples/multi-site.yaml").toString()}));
-        } finally {
-            System.setOut(console);
-        }
-        String output = printed.toString(StandardCharsets.UTF_8);
+        Run run = run(stack, "../examples/multi-site.yaml");
+        String output = run.output();
 
-        assertThat(exitCode).as(output).isZero();
+        assertThat(run.exitCode()).as(output).isZero();
         assertThat(output).contains("Trellis ready in").contains("SUCCEEDED 7");
         String totalLine = output.lines().filter(l -> l.startsWith("total ")).findFirst().orElseThrow();
         long printedTotal = Long.parseLong(totalLine.substring(totalLine.lastIndexOf(' ') + 1));
@@ -72,19 +63,10 @@ class StandaloneModeTest {
                 "--checkpoint-port", String.valueOf(freePort()), "--kafka-port", String.valueOf(freePort()),
                 "--postgres-port", String.valueOf(freePort()), "--site", "threads:1"};
 
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        PrintStream console = System.out;
-        int exitCode;
-        try {
-            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-            exitCode = new CommandLine(new TrellisCommand()).execute(concat(new String[]{"run"}, stack,
-                    new String[]{Path.of("../examples/elasticity.yaml").toString()}));
-        } finally {
-            System.setOut(console);
-        }
-        String output = printed.toString(StandardCharsets.UTF_8);
+        Run run = run(stack, "../examples/elasticity.yaml");
+        String output = run.output();
 
-        assertThat(exitCode).as(output).isZero();
+        assertThat(run.exitCode()).as(output).isZero();
         assertThat(output).contains("SUCCEEDED 10");
         List<String> pids = output.lines().filter(l -> l.startsWith("task-")).map(l -> l.substring(l.lastIndexOf(' ') + 1)).toList();
         assertThat(pids).as(output).hasSize(10);
@@ -107,6 +89,23 @@ class StandaloneModeTest {
         new CommandLine(options).parseArgs("--site", "threads");
         assertThat(catchThrowable(options::siteSpecs))
                 .hasMessageContaining("NAME:SLOTS");
+    }
+
+    private record Run(int exitCode, String output) {
+    }
+
+    /** {@code trellis run} on a workflow file, with what it printed. */
+    private static Run run(String[] stack, String workflow) {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream console = System.out;
+        try {
+            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            int exitCode = new CommandLine(new TrellisCommand()).execute(concat(new String[]{"run"}, stack,
+                    new String[]{Path.of(workflow).toString()}));
+            return new Run(exitCode, printed.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(console);
+        }
     }
 
     private static String[] concat(String[]... parts) {

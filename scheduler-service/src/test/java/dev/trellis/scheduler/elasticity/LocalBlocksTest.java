@@ -71,7 +71,7 @@ class LocalBlocksTest {
             if (WorkflowApi.task(view, "long").state().equals("RUNNING")) {
                 site.blocks().stream().filter(b -> b.state().equals("GONE")).forEach(b -> goneWhileLongRan.add(b.id()));
             }
-            sleep(Duration.ofMillis(200));
+            WorkflowApi.sleep(Duration.ofMillis(200));
             view = api.get(id);
         }
 
@@ -144,18 +144,9 @@ class LocalBlocksTest {
         while (!condition.test(site)) {
             assertThat(System.nanoTime()).as("waited %s for %s; the site shows %s", SCALE_IN, what, WireCodec.writeString(site))
                     .isLessThan(deadline);
-            sleep(Duration.ofMillis(200));
+            WorkflowApi.sleep(Duration.ofMillis(200));
             site = site(name);
         }
         return site;
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -115,7 +115,7 @@ public final class WorkflowApi {
         return WireCodec.readValue(response.body(), SubmissionView.class);
     }
 
-    private static void sleep(Duration duration) {
+    public static void sleep(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
