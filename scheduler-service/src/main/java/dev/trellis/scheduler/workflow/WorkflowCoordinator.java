@@ -109,7 +109,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             transaction.executeWithoutResult(status -> {
                 store.insertWorkflow(new WorkflowRow(id, name, WorkflowStatus.RUNNING.name(), WireCodec.writeString(spec),
                         WireCodec.writeString(spec.labels()), sealed, now, null, plan.size()));
-                store.upsertTasks(id, taskRows(workflow, plan.tasks().stream().map(PlannedTask::id).toList()), now);
+                store.insertNewTasks(id, taskRows(workflow, plan.tasks().stream().map(PlannedTask::id).toList()), now);
             });
             active.put(id, workflow);
             log.info("workflow {} '{}' submitted with {} tasks{}", id, name, plan.size(), sealed ? "" : " (open for more)");
@@ -401,7 +401,8 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             store.insertAttempts(outcome.newAttempts);
             store.updateAttempts(outcome.attemptUpdates);
             if (outcome.finishedAs != null) {
-                store.finishWorkflow(workflow.id, outcome.finishedAs.name(), now);
+                // Stamped once the task rows are written: finishedAt means every result is stored.
+                store.finishWorkflow(workflow.id, outcome.finishedAs.name(), clock.instant());
             }
         });
         dispatcher.send(outcome.messages);
