@@ -31,7 +31,7 @@ class MemoClient {
 
     private static final Logger log = LoggerFactory.getLogger(MemoClient.class);
     /** Keys per lookup request; the checkpoint-service refuses more than its max-batch-size (10,000 by default). */
-    static final int LOOKUP_KEYS = 2_000;
+    static final int LOOKUP_KEYS = 1_000;
     /** Serialized entries per store record, well under Kafka's default 1 MiB record limit. */
     static final int STORE_RECORD_BYTES = 512 * 1024;
 

@@ -37,31 +37,44 @@ class MemoClientTest {
     }
 
     @Test
-    void aCheckpointOfMoreThanOneKafkaRecordArrivesWholeAndOneLookupFindsEveryEntryBeyondOneRequestsKeys() {
+    void aCheckpointOfMoreThanOneKafkaRecordArrivesWholeAsOneCheckpoint() {
+        String bulky = "x".repeat(400); // about 2 MiB in all: more than Kafka takes in one record
+        MemoStoreBatch checkpoint = aCheckpoint(5_000, bulky);
+
+        client.store(checkpoint);
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(checkpoints(checkpoint.workflowName()))
+                .singleElement().satisfies(stored -> {
+                    assertThat(stored.id()).isEqualTo(checkpoint.batchId());
+                    assertThat(stored.entryCount()).isEqualTo(5_000);
+                }));
+    }
+
+    @Test
+    void aLookupOfMoreKeysThanOneRequestCarriesFindsEveryStoredEntry() {
+        MemoStoreBatch checkpoint = aCheckpoint(MemoClient.LOOKUP_KEYS * 2 + 10, "small");
+        client.store(checkpoint);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(checkpoints(checkpoint.workflowName()))
+                .singleElement().satisfies(stored -> assertThat(stored.entryCount()).isEqualTo(checkpoint.entries().size())));
+        List<String> keys = new ArrayList<>(checkpoint.entries().stream().map(MemoRecord::cacheKey).toList());
+        keys.add("absent-" + UUID.randomUUID());
+
+        List<MemoRecord> found = client.lookup(keys, new ResumeScope(ResumeScope.Kind.ALL, null, List.of())).orElseThrow();
+
+        assertThat(found).hasSize(checkpoint.entries().size());
+        assertThat(found).filteredOn(record -> record.taskId().equals("task-7")).singleElement()
+                .satisfies(record -> assertThat(record.result()).isEqualTo("small7"));
+    }
+
+    private static MemoStoreBatch aCheckpoint(int entries, String resultPrefix) {
         String workflowName = "large-checkpoint-" + UUID.randomUUID();
         String workflowId = UUID.randomUUID().toString();
-        int entries = MemoClient.LOOKUP_KEYS * 2 + 10;
-        String bulky = "x".repeat(400); // about 2.5 MiB in all: more than Kafka takes in one record
         List<MemoRecord> records = IntStream.range(0, entries)
                 .mapToObj(i -> new MemoRecord("key-" + UUID.randomUUID(), "bulky", workflowName, workflowId, "task-" + i,
-                        bulky + i, List.of(), 1_000L))
+                        resultPrefix + i, List.of(), 1_000L))
                 .toList();
-        String checkpointId = UUID.randomUUID().toString();
-
-        client.store(new MemoStoreBatch(MemoStoreBatch.CURRENT_VERSION, checkpointId, workflowName, workflowId,
-                "task_exit", true, records, 1_000L));
-
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(checkpoints(workflowName))
-                .singleElement().satisfies(checkpoint -> {
-                    assertThat(checkpoint.id()).isEqualTo(checkpointId);
-                    assertThat(checkpoint.entryCount()).isEqualTo(entries);
-                }));
-        List<String> keys = new ArrayList<>(records.stream().map(MemoRecord::cacheKey).toList());
-        keys.add("absent-" + UUID.randomUUID());
-        List<MemoRecord> found = client.lookup(keys, new ResumeScope(ResumeScope.Kind.ALL, null, List.of())).orElseThrow();
-        assertThat(found).hasSize(entries);
-        assertThat(found).filteredOn(record -> record.taskId().equals("task-7")).singleElement()
-                .satisfies(record -> assertThat(record.result()).isEqualTo(bulky + 7));
+        return new MemoStoreBatch(MemoStoreBatch.CURRENT_VERSION, UUID.randomUUID().toString(), workflowName, workflowId,
+                "task_exit", true, records, 1_000L);
     }
 
     private static List<CheckpointView> checkpoints(String workflowName) {
