@@ -20,7 +20,8 @@ public class Checkpoints {
 
     /**
      * Records checkpoints in the caller's transaction, which has already stored their entries. A
-     * checkpoint whose id was recorded before (a redelivered batch) is left as it was.
+     * checkpoint whose id was recorded before keeps its row and gains the keys it did not list yet:
+     * a large checkpoint arrives in several batches with one id, and a redelivered batch adds nothing.
      *
      * @return the checkpoints that were new
      */
@@ -30,7 +31,7 @@ public class Checkpoints {
             return List.of();
         }
         List<NewCheckpoint> created = repository.insertAbsent(checkpoints);
-        repository.link(created);
+        repository.link(checkpoints);
         return created;
     }
 

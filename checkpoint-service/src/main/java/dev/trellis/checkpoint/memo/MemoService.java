@@ -23,14 +23,16 @@ import java.util.UUID;
 class MemoService {
 
     private final MemoEntryRepository entries;
+    private final MemoLookups lookups;
     private final Checkpoints checkpoints;
     private final MemoMetrics metrics;
     private final CheckpointProperties properties;
     private final TransactionTemplate transaction;
 
-    MemoService(MemoEntryRepository entries, Checkpoints checkpoints, MemoMetrics metrics, CheckpointProperties properties,
+    MemoService(MemoEntryRepository entries, MemoLookups lookups, Checkpoints checkpoints, MemoMetrics metrics, CheckpointProperties properties,
                 PlatformTransactionManager transactions) {
         this.entries = entries;
+        this.lookups = lookups;
         this.checkpoints = checkpoints;
         this.metrics = metrics;
         this.properties = properties;
@@ -52,12 +54,12 @@ class MemoService {
         if (keys.length == 0) {
             return List.of();
         }
-        List<MemoRecord> found = metrics.timeLookup(kind, () -> (switch (kind) {
-            case ALL -> entries.findAllByKeys(keys);
-            case IDS -> entries.findAllByKeysInCheckpoints(keys, checkpointIds);
-            case LATEST -> entries.findAllByKeysInLatestRun(keys, scope.workflowName(),
+        List<MemoRecord> found = metrics.timeLookup(kind, () -> switch (kind) {
+            case ALL -> lookups.byKeys(keys);
+            case IDS -> lookups.byKeysInCheckpoints(keys, checkpointIds);
+            case LATEST -> lookups.byKeysInLatestRun(keys, scope.workflowName(),
                     scope.excludeWorkflowId() == null ? "" : scope.excludeWorkflowId());
-        }).stream().map(MemoEntry::toRecord).toList());
+        });
         metrics.lookedUp(keys.length, found.size());
         return found;
     }

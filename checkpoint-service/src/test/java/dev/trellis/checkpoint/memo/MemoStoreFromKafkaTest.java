@@ -72,6 +72,19 @@ class MemoStoreFromKafkaTest {
     }
 
     @Test
+    void aCheckpointSentInSeveralBatchesWithOneIdListsTheEntriesOfEveryBatch() {
+        WorkflowRun run = aRunOfANewWorkflow();
+        MemoStoreBatch firstPart = run.checkpointAt(1_000, run.finishedTask("a"), run.finishedTask("b"));
+        MemoStoreBatch secondPart = new MemoStoreBatch(firstPart.version(), firstPart.batchId(), firstPart.workflowName(),
+                firstPart.workflowId(), firstPart.mode(), true, List.of(run.finishedTask("c")), firstPart.sentAtMillis());
+
+        api.sendAndAwait(firstPart, secondPart, secondPart);
+
+        assertThat(api.checkpoints(run.workflowName())).extracting(CheckpointView::id, CheckpointView::entryCount)
+                .containsExactly(tuple(firstPart.batchId(), 3));
+    }
+
+    @Test
     void anUnreadableRecordReachesTheDeadLetterTopicWithTheReasonAndLaterBatchesStillArrive() {
         WorkflowRun run = aRunOfANewWorkflow();
         try (TopicProbe deadLetters = TopicProbe.watch(DEAD_LETTERS)) {

@@ -17,6 +17,7 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 
 import java.net.http.HttpClient;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,6 +30,10 @@ import java.util.Optional;
 class MemoClient {
 
     private static final Logger log = LoggerFactory.getLogger(MemoClient.class);
+    /** Keys per lookup request; the checkpoint-service refuses more than its max-batch-size (10,000 by default). */
+    static final int LOOKUP_KEYS = 1_000;
+    /** Serialized entries per store record, well under Kafka's default 1 MiB record limit. */
+    static final int STORE_RECORD_BYTES = 512 * 1024;
 
     private final RestClient rest;
     private final KafkaTemplate<String, byte[]> kafka;
@@ -45,12 +50,29 @@ class MemoClient {
         this.metrics = metrics;
     }
 
-    /** The stored results for {@code keys} within {@code scope}; empty when the checkpoint-service did not answer. */
+    /**
+     * The stored results for {@code keys} within {@code scope}, asked for in pieces of at most
+     * {@link #LOOKUP_KEYS} keys: the checkpoint-service caps a request's keys, and each piece is
+     * answered well within the timeout however large the workflow. Empty when the first piece is
+     * not answered; after a later piece fails, what was found so far (the rest run).
+     */
     Optional<List<MemoRecord>> lookup(List<String> keys, MemoLookupRequest.ResumeScope scope) {
+        List<MemoRecord> found = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += LOOKUP_KEYS) {
+            Optional<List<MemoRecord>> piece = lookupPiece(keys.subList(from, Math.min(keys.size(), from + LOOKUP_KEYS)), scope);
+            if (piece.isEmpty()) {
+                return from == 0 ? Optional.empty() : Optional.of(found);
+            }
+            found.addAll(piece.get());
+        }
+        return Optional.of(found);
+    }
+
+    private Optional<List<MemoRecord>> lookupPiece(List<String> keys, MemoLookupRequest.ResumeScope scope) {
         long began = System.nanoTime();
         try {
             MemoLookupResponse response = rest.post().uri("/api/memo/lookup").contentType(MediaType.APPLICATION_JSON)
-                    .body(WireCodec.writeString(new MemoLookupRequest(keys, scope)))
+                    .body(WireCodec.write(new MemoLookupRequest(keys, scope)))
                     .retrieve().body(MemoLookupResponse.class);
             metrics.lookedUp(System.nanoTime() - began);
             if (!available) {
@@ -69,10 +91,35 @@ class MemoClient {
         }
     }
 
+    /**
+     * Sends the batch as records of at most {@link #STORE_RECORD_BYTES} of entries each (all with
+     * the batch's id, so they make one checkpoint): a rerun of a large workflow checkpoints tens of
+     * thousands of results at once, and one Kafka record that size would be refused by the broker.
+     */
     void store(MemoStoreBatch batch) {
-        kafka.send(Topics.MEMO_STORE, batch.workflowId(), WireCodec.write(batch)).whenComplete((result, error) -> {
+        List<MemoRecord> piece = new ArrayList<>();
+        int pieceBytes = 0;
+        for (MemoRecord entry : batch.entries()) {
+            int entryBytes = WireCodec.write(entry).length;
+            if (!piece.isEmpty() && pieceBytes + entryBytes > STORE_RECORD_BYTES) {
+                send(batch, piece);
+                piece = new ArrayList<>();
+                pieceBytes = 0;
+            }
+            piece.add(entry);
+            pieceBytes += entryBytes;
+        }
+        if (!piece.isEmpty() || batch.entries().isEmpty()) {
+            send(batch, piece);
+        }
+    }
+
+    private void send(MemoStoreBatch batch, List<MemoRecord> entries) {
+        MemoStoreBatch piece = new MemoStoreBatch(batch.version(), batch.batchId(), batch.workflowName(), batch.workflowId(),
+                batch.mode(), batch.checkpoint(), entries, batch.sentAtMillis());
+        kafka.send(Topics.MEMO_STORE, batch.workflowId(), WireCodec.write(piece)).whenComplete((result, error) -> {
             if (error != null) {
-                log.error("could not send {} memo entries of workflow {} to Kafka", batch.entries().size(), batch.workflowId(), error);
+                log.error("could not send {} memo entries of workflow {} to Kafka", entries.size(), batch.workflowId(), error);
             }
         });
     }

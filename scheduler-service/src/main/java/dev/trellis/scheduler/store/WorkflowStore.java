@@ -1,9 +1,14 @@
 package dev.trellis.scheduler.store;
 
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +22,9 @@ import java.util.UUID;
  */
 @Repository
 public class WorkflowStore {
+
+    /** COPY data goes out in pieces of about this many characters, so a large DAG is never one huge buffer. */
+    private static final int COPY_CHUNK_CHARS = 256 * 1024;
 
     private final JdbcClient jdbc;
     private final JdbcTemplate batch;
@@ -60,6 +68,75 @@ public class WorkflowStore {
 
     public void updateWorkflowStatus(UUID workflowId, String status) {
         jdbc.sql("UPDATE workflows SET status = ? WHERE id = ?").params(status, workflowId).update();
+    }
+
+    /**
+     * Inserts the rows of tasks new to the workflow with one {@code COPY}: a submitted DAG may hold
+     * 100,000 tasks, and COPY streams them several times faster than batched INSERTs. Runs in the
+     * caller's transaction; a task already stored fails the whole COPY (primary key).
+     */
+    public void insertNewTasks(UUID workflowId, List<TaskRow> tasks, Instant at) {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        String workflow = workflowId.toString();
+        String updatedAt = at.toString();
+        batch.execute((ConnectionCallback<Long>) connection -> {
+            CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("""
+                    COPY tasks (workflow_id, task_id, app_name, state, attempt, site, result, error, updated_at)
+                    FROM STDIN (FORMAT text)""");
+            try {
+                StringBuilder lines = new StringBuilder(COPY_CHUNK_CHARS + 1024);
+                for (TaskRow task : tasks) {
+                    lines.append(workflow).append('\t');
+                    appendCopyValue(task.taskId(), lines);
+                    appendCopyValue(task.appName(), lines);
+                    appendCopyValue(task.state(), lines);
+                    lines.append(task.attempt()).append('\t');
+                    appendCopyValue(task.site(), lines);
+                    appendCopyValue(task.resultJson(), lines);
+                    appendCopyValue(task.error(), lines);
+                    lines.append(updatedAt).append('\n');
+                    if (lines.length() >= COPY_CHUNK_CHARS) {
+                        writeCopyData(copy, lines);
+                    }
+                }
+                writeCopyData(copy, lines);
+                return copy.endCopy();
+            } finally {
+                if (copy.isActive()) {
+                    copy.cancelCopy();
+                }
+            }
+        });
+    }
+
+    /**
+     * One column of COPY's text format and the tab after it: {@code \N} for null; backslash, tab,
+     * newline and carriage return escaped, since they delimit columns and rows.
+     */
+    private static void appendCopyValue(String value, StringBuilder out) {
+        if (value == null) {
+            out.append("\\N\t");
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                default -> out.append(c);
+            }
+        }
+        out.append('\t');
+    }
+
+    private static void writeCopyData(CopyIn copy, StringBuilder lines) throws SQLException {
+        byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
+        copy.writeToCopy(bytes, 0, bytes.length);
+        lines.setLength(0);
     }
 
     /** Inserts new tasks or overwrites the state of known ones, all in one batch. */

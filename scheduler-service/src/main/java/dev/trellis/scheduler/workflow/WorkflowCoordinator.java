@@ -106,14 +106,24 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         Instant now = clock.instant();
         ActiveWorkflow workflow = new ActiveWorkflow(id, name, run, 0, now);
         synchronized (workflow) {
-            transaction.executeWithoutResult(status -> {
-                store.insertWorkflow(new WorkflowRow(id, name, WorkflowStatus.RUNNING.name(), WireCodec.writeString(spec),
-                        WireCodec.writeString(spec.labels()), sealed, now, null, plan.size()));
-                store.upsertTasks(id, taskRows(workflow, plan.tasks().stream().map(PlannedTask::id).toList()), now);
-            });
             active.put(id, workflow);
             log.info("workflow {} '{}' submitted with {} tasks{}", id, name, plan.size(), sealed ? "" : " (open for more)");
-            apply(workflow, workflow.run.start(now), now, List.of());
+            // The first step (ready tasks dispatched, cache hits taken) is settled before anything is
+            // written, so each task row is written once, in the transaction that stores the workflow.
+            Outcome outcome = new Outcome();
+            outcome.newWorkflow = new WorkflowRow(id, name, WorkflowStatus.RUNNING.name(), WireCodec.writeString(spec),
+                    WireCodec.writeString(spec.labels()), sealed, now, null, plan.size());
+            absorb(workflow, workflow.run.start(now), now, outcome);
+            try {
+                persistAndSend(workflow, outcome, now);
+            } catch (RuntimeException e) {
+                if (store.findWorkflow(id).isEmpty()) {
+                    // Nothing was stored: the submission failed as a whole, and its dispatches never happened.
+                    active.remove(id);
+                    workflow.siteOf.forEach((taskId, site) -> load.moved(site, workflow.run.state(taskId), TaskState.WAITING));
+                }
+                throw e;
+            }
         }
         return new ActiveWorkflowSummary(id, name, run.status().name(), run.plan().size());
     }
@@ -397,11 +407,17 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
     private void persistAndSend(ActiveWorkflow workflow, Outcome outcome, Instant now) {
         settleCacheCandidates(workflow, outcome, now);
         transaction.executeWithoutResult(status -> {
-            store.upsertTasks(workflow.id, taskRows(workflow, outcome.changedTasks), now);
+            if (outcome.newWorkflow != null) {
+                store.insertWorkflow(outcome.newWorkflow);
+                store.insertNewTasks(workflow.id, taskRows(workflow, workflow.run.plan().tasks().stream().map(PlannedTask::id).toList()), now);
+            } else {
+                store.upsertTasks(workflow.id, taskRows(workflow, outcome.changedTasks), now);
+            }
             store.insertAttempts(outcome.newAttempts);
             store.updateAttempts(outcome.attemptUpdates);
             if (outcome.finishedAs != null) {
-                store.finishWorkflow(workflow.id, outcome.finishedAs.name(), now);
+                // Stamped once the task rows are written: finishedAt means every result is stored.
+                store.finishWorkflow(workflow.id, outcome.finishedAs.name(), clock.instant());
             }
         });
         dispatcher.send(outcome.messages);
@@ -457,6 +473,8 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         /** Abandoned attempts the blocks must stop (kill if running, skip if still queued). */
         final List<CancelMessage> cancels = new ArrayList<>();
         WorkflowStatus finishedAs;
+        /** A submission's row: stored with every task of the workflow, in the transaction of its first step. */
+        WorkflowRow newWorkflow;
     }
 
     // ----- recovery -----------------------------------------------------------------------------

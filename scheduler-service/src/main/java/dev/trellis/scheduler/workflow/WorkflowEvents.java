@@ -42,13 +42,7 @@ class WorkflowEvents implements AutoCloseable {
     SseEmitter follow(UUID id, WorkflowView snapshot) {
         SseEmitter emitter = new SseEmitter(NO_TIMEOUT);
         boolean running = "RUNNING".equals(snapshot.status());
-        if (running) {
-            followers.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(emitter);
-            Runnable forget = () -> unfollow(id, emitter);
-            emitter.onCompletion(forget);
-            emitter.onTimeout(forget);
-            emitter.onError(e -> forget.run());
-        }
+        // Queued before the emitter follows: the one sender thread then sends no task change ahead of the snapshot.
         sender.execute(() -> {
             send(id, emitter, SseEmitter.event().name("snapshot").data(snapshot));
             if (!running) {
@@ -56,6 +50,13 @@ class WorkflowEvents implements AutoCloseable {
                 emitter.complete();
             }
         });
+        if (running) {
+            followers.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(emitter);
+            Runnable forget = () -> unfollow(id, emitter);
+            emitter.onCompletion(forget);
+            emitter.onTimeout(forget);
+            emitter.onError(e -> forget.run());
+        }
         return emitter;
     }
 

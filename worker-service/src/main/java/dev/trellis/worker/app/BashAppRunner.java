@@ -6,12 +6,13 @@ import dev.trellis.protocol.spec.AppType;
 import dev.trellis.protocol.spec.CommandTemplate;
 
 import java.io.IOException;
-import java.util.concurrent.TimeUnit;
+import java.util.OptionalInt;
 
 /**
  * Runs bash apps (Parsl's {@code @App('bash')}): the command template is rendered over the
- * absolute input and output paths and the args, then run by {@code bash -c} in the task's working
- * directory with stdout and stderr written to files there. Exit code 0 is success.
+ * absolute input and output paths and the args, then run by the slot's long-lived bash in a
+ * subshell in the task's working directory, with stdout and stderr written to files there. Exit
+ * code 0 is success; at the walltime the command and everything it started are killed.
  */
 public final class BashAppRunner implements AppRunner {
 
@@ -34,52 +35,20 @@ public final class BashAppRunner implements AppRunner {
             return AppOutcome.failure("CommandTemplate: " + e.getMessage());
         }
 
-        Process process = start(command, workspace);
+        BashSlotProcess bash = slot.bash();
         Integer walltimeSeconds = app.walltimeSeconds();
-        boolean exited = awaitExitWithin(process, walltimeSeconds);
-        String stdoutTail = OutputTail.of(workspace.stdoutFile());
-        String stderrTail = OutputTail.of(workspace.stderrFile());
-        AppOutcome outcome = exited
-                ? byExitCode(process.exitValue(), stderrTail)
-                : AppOutcome.walltimeExceeded(walltimeSeconds);
-        return outcome.withPid(process.pid()).withOutputTails(stdoutTail, stderrTail);
-    }
-
-    private static Process start(String command, TaskWorkspace workspace) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder("bash", "-c", command)
-                .directory(workspace.workingDir().toFile())
-                .redirectOutput(workspace.stdoutFile().toFile());
-        // Parsl lets stdout and stderr name one file; two redirects would overwrite each other
-        if (workspace.stderrFile().equals(workspace.stdoutFile())) {
-            builder.redirectErrorStream(true);
-        } else {
-            builder.redirectError(workspace.stderrFile().toFile());
-        }
-        Process process = builder.start();
-        process.getOutputStream().close(); // stdin at end of file: a command reading it must not hang
-        return process;
-    }
-
-    /**
-     * @return false when the walltime passed first. Then, as on an interrupt, the whole process
-     *         tree has been killed: a background child must not outlive its task.
-     */
-    private static boolean awaitExitWithin(Process process, Integer walltimeSeconds) throws InterruptedException {
+        AppOutcome outcome;
         try {
-            if (walltimeSeconds == null) {
-                process.waitFor();
-                return true;
-            }
-            if (process.waitFor(walltimeSeconds, TimeUnit.SECONDS)) {
-                return true;
-            }
-        } catch (InterruptedException e) {
-            ProcessTree.kill(process.toHandle());
-            throw e;
+            OptionalInt exitCode = bash.run(command, workspace.workingDir(), workspace.stdoutFile(), workspace.stderrFile(),
+                    walltimeSeconds);
+            outcome = exitCode.isPresent()
+                    ? byExitCode(exitCode.getAsInt(), OutputTail.of(workspace.stderrFile()))
+                    : AppOutcome.walltimeExceeded(walltimeSeconds);
+        } catch (BashProcessExitedException e) {
+            outcome = AppOutcome.failure(e.getMessage());
         }
-        ProcessTree.kill(process.toHandle());
-        process.waitFor();
-        return false;
+        return outcome.withPid(bash.pid())
+                .withOutputTails(OutputTail.of(workspace.stdoutFile()), OutputTail.of(workspace.stderrFile()));
     }
 
     private static AppOutcome byExitCode(int exitCode, String stderrTail) {

@@ -3,8 +3,6 @@ package dev.trellis.worker.app;
 import dev.trellis.protocol.UnreadableMessageException;
 import dev.trellis.protocol.WireCodec;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,9 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -28,26 +23,16 @@ final class PythonSlotProcess {
     private static final String DRIVER_RESOURCE = "/trellis/python_slot_driver.py";
     private static Path driverScript;
 
-    private final Process process;
-    private final BufferedWriter requests;
-    /** Reply lines in arrival order; an empty Optional marks the end of the process's stdout. */
-    private final BlockingQueue<Optional<String>> replies = new LinkedBlockingQueue<>();
+    private final SlotChildProcess process;
 
-    private PythonSlotProcess(Process process, int slotIndex) {
+    private PythonSlotProcess(SlotChildProcess process) {
         this.process = process;
-        this.requests = process.outputWriter(StandardCharsets.UTF_8);
-        // a reader thread lets a call wait for a reply with a timeout, which a blocking read cannot
-        Thread reader = new Thread(this::readReplies, "python-slot-" + slotIndex + "-replies");
-        reader.setDaemon(true);
-        reader.start();
     }
 
     /** Starts the interpreter; its own stderr (not the apps') goes to the worker's stderr. */
     static PythonSlotProcess start(String pythonExecutable, int slotIndex) throws IOException {
-        Process process = new ProcessBuilder(pythonExecutable, "-u", driverScript().toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        return new PythonSlotProcess(process, slotIndex);
+        return new PythonSlotProcess(SlotChildProcess.start("python-slot-" + slotIndex + "-replies",
+                pythonExecutable, "-u", driverScript().toString()));
     }
 
     long pid() {
@@ -69,22 +54,12 @@ final class PythonSlotProcess {
     @SuppressWarnings("unchecked")
     Map<String, Object> call(Map<String, Object> request, Integer walltimeSeconds)
             throws TimeoutException, PythonProcessExitedException, InterruptedException {
-        try {
-            requests.write(WireCodec.writeString(request));
-            requests.newLine();
-            requests.flush();
-        } catch (IOException e) {
+        if (!process.send(WireCodec.writeString(request))) {
             throw exited();
         }
-        Optional<String> reply;
-        try {
-            reply = walltimeSeconds == null ? replies.take() : replies.poll(walltimeSeconds, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            kill();
-            throw e;
-        }
+        Optional<String> reply = process.nextReply(walltimeSeconds);
         if (reply == null) {
-            kill();
+            process.kill();
             throw new TimeoutException("no reply within " + walltimeSeconds + "s");
         }
         if (reply.isEmpty()) {
@@ -93,39 +68,19 @@ final class PythonSlotProcess {
         try {
             return WireCodec.read(reply.get().getBytes(StandardCharsets.UTF_8), Map.class);
         } catch (UnreadableMessageException e) {
-            kill(); // out of step with its requests: no later reply could be trusted
+            process.kill(); // out of step with its requests: no later reply could be trusted
             throw e;
         }
     }
 
     /** Kills the interpreter and whatever the current app started, and waits until it is gone. */
     void kill() {
-        ProcessTree.kill(process.toHandle());
-        try {
-            process.waitFor(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void readReplies() {
-        try (BufferedReader lines = process.inputReader(StandardCharsets.UTF_8)) {
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                replies.add(Optional.of(line));
-            }
-        } catch (IOException e) {
-            // the stream broke because the process died: the same as its end
-        }
-        replies.add(Optional.empty());
+        process.kill();
     }
 
     private PythonProcessExitedException exited() throws InterruptedException {
-        // the pipe closes an instant before the process is reaped
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-            kill();
-        }
         return new PythonProcessExitedException("python3 (pid " + process.pid() + ") exited with code "
-                + process.exitValue() + " during the call; the slot starts a new interpreter for its next task");
+                + process.exitCode() + " during the call; the slot starts a new interpreter for its next task");
     }
 
     /** The driver, copied out of the jar once per worker so python can run it as a file. */

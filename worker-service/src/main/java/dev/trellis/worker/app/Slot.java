@@ -5,8 +5,8 @@ import java.io.IOException;
 
 /**
  * One execution slot of a block: runs one task at a time and owns what should outlive a task,
- * notably a long-lived python interpreter, started on first use and replaced when it has died or
- * was killed (walltime). Closing the slot stops the interpreter.
+ * a long-lived python interpreter and a long-lived bash, each started on first use and replaced
+ * when it has died or was killed (walltime). Closing the slot stops them.
  */
 public final class Slot implements Closeable {
 
@@ -15,6 +15,7 @@ public final class Slot implements Closeable {
     private final int index;
     private final String pythonExecutable;
     private PythonSlotProcess python;
+    private BashSlotProcess bash;
     private boolean closed;
 
     public Slot(int index) {
@@ -33,22 +34,39 @@ public final class Slot implements Closeable {
 
     /** The slot's live interpreter, started now if there is none. */
     synchronized PythonSlotProcess python() throws IOException {
-        if (closed) {
-            throw new IllegalStateException("slot " + index + " is closed");
-        }
+        requireOpen();
         if (python == null || !python.isAlive()) {
             python = PythonSlotProcess.start(pythonExecutable, index);
         }
         return python;
     }
 
-    /** Kills the interpreter, even mid-call: the block is going away. */
+    /** The slot's live bash, started now if there is none. */
+    synchronized BashSlotProcess bash() throws IOException {
+        requireOpen();
+        if (bash == null || !bash.isAlive()) {
+            bash = BashSlotProcess.start(index);
+        }
+        return bash;
+    }
+
+    /** Kills the interpreter and the shell, even mid-task: the block is going away. */
     @Override
     public synchronized void close() {
         closed = true;
         if (python != null) {
             python.kill();
             python = null;
+        }
+        if (bash != null) {
+            bash.kill();
+            bash = null;
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("slot " + index + " is closed");
         }
     }
 

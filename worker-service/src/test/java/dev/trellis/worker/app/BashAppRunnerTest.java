@@ -133,4 +133,63 @@ class BashAppRunnerTest {
 
         assertThat(Files.readString(workflowFile("pid.txt")).strip()).isEqualTo(outcome.pid().toString());
     }
+
+    @Test
+    void aTaskThatFailsAfterChangingItsShellLeavesTheNextTaskOnTheSlotUntouched() throws IOException {
+        AppOutcome failed = run(bashTask("cd /; export LEFT_OVER=yes; set -e; trap 'echo trapped' EXIT; false; echo unreachable")
+                .taskId("first"));
+        AppOutcome next = run(bashTask("echo \"[${LEFT_OVER:-}]\" > {outputs[0]}; pwd >> {outputs[0]}; "
+                + "case $- in *e*) echo errexit;; esac >> {outputs[0]}").taskId("second").outputs("next.txt"));
+
+        assertThat(failed.succeeded()).isFalse();
+        assertThat(failed.exitCode()).isEqualTo(1);
+        assertThat(failed.stdoutTail()).isEqualTo("trapped");
+        assertThat(next.succeeded()).as(next.error()).isTrue();
+        assertThat(workflowFile("next.txt")).hasContent("[]\n" + workflowFile("tasks/second"));
+        assertThat(next.pid()).as("the same shell ran both").isEqualTo(failed.pid());
+    }
+
+    @Test
+    void aSlotRunsTheNextTaskAfterATaskKilledAtItsWalltime() {
+        AppOutcome killed = run(bashTask("sleep 60").walltimeSeconds(1).taskId("slow"));
+        AppOutcome next = run(bashTask("echo after > {outputs[0]}").taskId("quick").outputs("after.txt"));
+
+        assertThat(killed.error()).isEqualTo("Walltime exceeded after 1s");
+        assertThat(next.succeeded()).as(next.error()).isTrue();
+        assertThat(workflowFile("after.txt")).hasContent("after");
+        assertThat(next.pid()).as("a new shell").isNotEqualTo(killed.pid());
+    }
+
+    @Test
+    void aCommandThatKillsItsShellFailsAndTheSlotStartsAnotherForTheNextTask() {
+        AppOutcome killedItsShell = run(bashTask("kill -9 $$").taskId("rogue"));
+        AppOutcome next = run(bashTask("echo fine").taskId("next"));
+
+        assertThat(killedItsShell.succeeded()).isFalse();
+        assertThat(killedItsShell.error()).contains("the slot's bash").contains("exited");
+        assertThat(next.succeeded()).as(next.error()).isTrue();
+        assertThat(next.stdoutTail()).isEqualTo("fine");
+    }
+
+    @Test
+    void aCommandReadingStdinSeesEndOfFileAndCannotSwallowTheNextTask() {
+        AppOutcome reader = run(bashTask("cat > {outputs[0]}; echo read-done").taskId("reader").outputs("stdin.txt"));
+        AppOutcome next = run(bashTask("echo next-ran").taskId("next"));
+
+        assertThat(reader.succeeded()).as(reader.error()).isTrue();
+        assertThat(workflowFile("stdin.txt")).isEmptyFile();
+        assertThat(next.stdoutTail()).isEqualTo("next-ran");
+    }
+
+    @Test
+    void quotesNewlinesAndSyntaxErrorsBehaveAsUnderBashDashC() {
+        AppOutcome quoted = run(bashTask("printf '%s\\n' \"it's\" 'a \"quote\"' > {outputs[0]}\necho second line >> {outputs[0]}")
+                .taskId("quoted").outputs("quoted.txt"));
+        AppOutcome broken = run(bashTask("if then fi").taskId("broken"));
+
+        assertThat(quoted.succeeded()).as(quoted.error()).isTrue();
+        assertThat(workflowFile("quoted.txt")).hasContent("it's\na \"quote\"\nsecond line");
+        assertThat(broken.exitCode()).isEqualTo(2);
+        assertThat(broken.stderrTail()).contains("syntax error");
+    }
 }
