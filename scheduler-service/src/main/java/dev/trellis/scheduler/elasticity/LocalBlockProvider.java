@@ -8,6 +8,10 @@ import org.springframework.stereotype.Component;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -34,6 +38,9 @@ class LocalBlockProvider implements BlockProvider, AutoCloseable {
     static final String NAME = "local";
     private static final Logger log = LoggerFactory.getLogger(LocalBlockProvider.class);
     private static final String WORKER_MAIN = "dev.trellis.worker.WorkerApplication";
+    /** Written into the worker's jar at build time: its runtime class path, as {@code lib/<file>.jar} entries. */
+    private static final String WORKER_CLASS_PATH_LIST = "META-INF/trellis/worker.classpath";
+    private static final Optional<String> WORKER_CLASS_PATH = workerClassPath();
     private static final String BOOT_PROPERTIES_LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
     private static final String WEB_APPLICATION_TYPE = "spring.main.web-application-type";
 
@@ -125,7 +132,7 @@ class LocalBlockProvider implements BlockProvider, AutoCloseable {
     List<String> command(BlockLaunch launch) {
         List<String> command = new ArrayList<>();
         if (settings.command().isEmpty()) {
-            String classPath = System.getProperty("java.class.path");
+            String classPath = WORKER_CLASS_PATH.orElse(System.getProperty("java.class.path"));
             command.add(ProcessHandle.current().info().command()
                     .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             command.addAll(settings.jvmOptions());
@@ -182,6 +189,35 @@ class LocalBlockProvider implements BlockProvider, AutoCloseable {
         List<String> all = new ArrayList<>(List.of(first));
         all.addAll(rest);
         return all;
+    }
+
+    /**
+     * The worker's own class path when this JVM's holds the worker jar beside its dependencies (the
+     * extracted standalone jar, the benchmarks): a block that scans only what it needs starts in about
+     * half the time. Empty elsewhere (tests, a Spring Boot fat jar), where this JVM's class path serves.
+     */
+    private static Optional<String> workerClassPath() {
+        URL list = LocalBlockProvider.class.getClassLoader().getResource(WORKER_CLASS_PATH_LIST);
+        if (list == null || !"jar".equals(list.getProtocol()) || !list.getPath().startsWith("file:")) {
+            return Optional.empty();
+        }
+        try {
+            Path workerJar = Path.of(URI.create(list.getPath().substring(0, list.getPath().indexOf("!/"))));
+            String entries;
+            try (InputStream in = list.openStream()) {
+                entries = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+            }
+            List<Path> jars = new ArrayList<>(List.of(workerJar));
+            for (String entry : entries.split(":")) {
+                jars.add(workerJar.resolveSibling(entry.substring(entry.lastIndexOf('/') + 1)));
+            }
+            return jars.stream().allMatch(Files::isRegularFile)
+                    ? Optional.of(jars.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)))
+                    : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            log.debug("no worker class path of its own ({}): blocks use this JVM's", e.toString());
+            return Optional.empty();
+        }
     }
 
     private static boolean isBootExecutableJar(String classPath) {
