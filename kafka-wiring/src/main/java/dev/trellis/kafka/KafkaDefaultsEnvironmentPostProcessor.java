@@ -19,12 +19,16 @@ class KafkaDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor 
             Map.entry("spring.kafka.producer.key-serializer", "org.apache.kafka.common.serialization.StringSerializer"),
             Map.entry("spring.kafka.producer.value-serializer", "org.apache.kafka.common.serialization.ByteArraySerializer"),
             Map.entry("spring.kafka.producer.acks", "all"),
-            Map.entry("spring.kafka.producer.properties.linger.ms", "1"),
+            // Send at once: a task crosses the broker twice, and under load records batch anyway
+            // while earlier requests are in flight.
+            Map.entry("spring.kafka.producer.properties.linger.ms", "0"),
             Map.entry("spring.kafka.producer.properties.enable.idempotence", "true"),
             Map.entry("spring.kafka.consumer.key-deserializer", "org.apache.kafka.common.serialization.StringDeserializer"),
             Map.entry("spring.kafka.consumer.value-deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer"),
             Map.entry("spring.kafka.consumer.auto-offset-reset", "earliest"),
-            Map.entry("spring.kafka.consumer.properties.fetch.max.wait.ms", "10"),
+            // The broker answers a waiting fetch as soon as a record arrives, so a long wait costs no
+            // latency; a short one made every idle consumer (and the broker) spin on empty fetches.
+            Map.entry("spring.kafka.consumer.properties.fetch.max.wait.ms", "500"),
             // A killed consumer's partitions move to the others after 10 s rather than Kafka's 45 s:
             // a dead block's tasks, or a restarted scheduler's reports, wait no longer than that.
             Map.entry("spring.kafka.consumer.properties.session.timeout.ms", "10000"),

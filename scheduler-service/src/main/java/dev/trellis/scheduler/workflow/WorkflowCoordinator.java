@@ -25,6 +25,7 @@ import dev.trellis.scheduler.store.WorkflowRow;
 import dev.trellis.scheduler.store.WorkflowStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -221,7 +222,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
                             || workflow.run.state(report.taskId()) == TaskState.CANCELLED) {
                         continue;
                     }
-                    outcome.attemptUpdates.add(attemptRow(id, report));
+                    outcome.reported(attemptRow(id, report));
                     absorb(workflow, event(workflow, report, now), now, outcome);
                     if (report.status() == AttemptStatus.SUCCEEDED && workflow.run.state(report.taskId()) == TaskState.SUCCEEDED
                             && workflow.run.attempt(report.taskId()) == report.attempt()) {
@@ -332,7 +333,10 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
                 workflow.blockOf.remove(change.taskId());
             }
             metrics.taskMoved(workflow.run.plannedTask(change.taskId()).appName(), site, change.to());
-            taskLog.info("task {}/{} {} -> {}: {}", workflow.id, change.taskId(), change.from(), change.to(), change.reason());
+            // The normal path at DEBUG: a line per move would cost more than the move at thousands of tasks a second.
+            taskLog.atLevel(change.to().isFailure() || change.to() == TaskState.RETRY_WAIT || change.to() == TaskState.CANCELLED
+                            ? Level.INFO : Level.DEBUG)
+                    .log("task {}/{} {} -> {}: {}", workflow.id, change.taskId(), change.from(), change.to(), change.reason());
             if (change.to().isTerminal() && !change.to().isSuccessful()) {
                 // Tasks waiting for this one's identical result must now run themselves.
                 memoizer.leaderGone(workflow.memo, change.taskId())
@@ -475,6 +479,22 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         WorkflowStatus finishedAs;
         /** A submission's row: stored with every task of the workflow, in the transaction of its first step. */
         WorkflowRow newWorkflow;
+        /** Where each attempt's STARTED report sits in {@link #attemptUpdates}. */
+        private final Map<String, Integer> startedRows = new HashMap<>();
+
+        /** A worker's report; an end replaces its attempt's STARTED from the same batch, since it says all that did. */
+        void reported(AttemptRow row) {
+            String attempt = row.taskId() + "#" + row.attempt();
+            Integer started = startedRows.remove(attempt);
+            if (started != null) {
+                attemptUpdates.set(started, row);
+                return;
+            }
+            if (AttemptStatus.STARTED.name().equals(row.status())) {
+                startedRows.put(attempt, attemptUpdates.size());
+            }
+            attemptUpdates.add(row);
+        }
     }
 
     // ----- recovery -----------------------------------------------------------------------------

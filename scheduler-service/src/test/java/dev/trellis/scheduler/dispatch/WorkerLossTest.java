@@ -20,7 +20,10 @@ import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A block killed with SIGKILL mid-task: the task runs again on another block and completes. */
+/**
+ * A block killed with SIGKILL mid-task: the task runs again on another block and completes; and
+ * one killed while it takes short tasks several at a time loses none of them.
+ */
 @SchedulerIntegrationTest
 class WorkerLossTest {
 
@@ -68,6 +71,55 @@ class WorkerLossTest {
                 rescuer.close();
             }
         }
+    }
+
+    @Test
+    void manyShortTasksOfABlockKilledMidStreamAllSucceed() throws Exception {
+        LocalHttp http = new LocalHttp(port);
+        Path log = Files.createTempFile("busy-victim-block", ".log");
+        // Four slots, so the block takes tasks several to a poll and reports STARTED without waiting.
+        Process victim = TestBlocks.startProcess("spare", 4, "busy-victim-block", log);
+        ConfigurableApplicationContext rescuer = null;
+        try {
+            String spec = """
+                    name: busy-worker-loss
+                    settings: {retries: 0}
+                    apps:
+                      nap: {type: java, function: sleep, version: "1", sites: [spare]}
+                    tasks:
+                      - {id: "nap-{i}", app: nap, count: 200, args: {millis: 40}}
+                    """;
+            SubmissionView submission = WireCodec.readValue(http.post("/api/workflows", "application/yaml", spec).body(),
+                    SubmissionView.class);
+            awaitSucceeded(http, submission.id(), 20, Duration.ofSeconds(90), log);
+
+            victim.destroyForcibly().waitFor();
+            rescuer = TestBlocks.start("spare", 2, "busy-rescuer-block");
+
+            WorkflowView done = WireCodec.readValue(
+                    http.get("/api/workflows/" + submission.id() + "/wait?timeout=120s").body(), WorkflowView.class);
+
+            assertThat(done.status()).isEqualTo("SUCCEEDED");
+            assertThat(done.taskCounts()).containsEntry("SUCCEEDED", 200);
+        } finally {
+            victim.destroyForcibly();
+            if (rescuer != null) {
+                rescuer.close();
+            }
+        }
+    }
+
+    private static void awaitSucceeded(LocalHttp http, String workflowId, int tasks, Duration timeout, Path log)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            WorkflowView view = WireCodec.readValue(http.get("/api/workflows/" + workflowId).body(), WorkflowView.class);
+            if (view.taskCounts().getOrDefault("SUCCEEDED", 0) >= tasks) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("fewer than " + tasks + " tasks succeeded within " + timeout + "\n" + Files.readString(log));
     }
 
     private static AttemptView awaitAttempt(LocalHttp http, String workflowId, Predicate<AttemptView> condition,

@@ -6,9 +6,12 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ContainerPostProcessor;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.AbstractMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
 
-/** The block's parts: its slots, the execution that runs tasks in them, and its heartbeat. */
+/** The block's parts: its slots, the execution that runs tasks in them, the intake's offsets, and its heartbeat. */
 @Configuration(proxyBeanMethods = false)
 class BlockConfiguration {
 
@@ -26,6 +29,22 @@ class BlockConfiguration {
     TaskExecution taskExecution(WorkerProperties properties, AppExecutor apps, SlotPool slots,
                                 KafkaTemplate<String, byte[]> kafka, MeterRegistry meters) {
         return new TaskExecution(properties, apps, slots, kafka, meters);
+    }
+
+    @Bean
+    IntakeOffsets intakeOffsets(TaskExecution execution) {
+        return new IntakeOffsets(execution::flushReports);
+    }
+
+    @Bean(TaskIntake.CONTAINER_SETUP)
+    ContainerPostProcessor<String, byte[], AbstractMessageListenerContainer<String, byte[]>> taskIntakeContainerSetup(
+            IntakeOffsets offsets) {
+        return container -> {
+            ContainerProperties properties = container.getContainerProperties();
+            properties.setAckMode(ContainerProperties.AckMode.MANUAL); // IntakeOffsets commits, the container never does
+            properties.setIdleEventInterval(TaskIntake.IDLE_COMMIT_AFTER.toMillis());
+            properties.setConsumerRebalanceListener(offsets);
+        };
     }
 
     @Bean

@@ -19,8 +19,9 @@ import org.springframework.kafka.core.KafkaTemplate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +30,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs taken tasks on the block's slot threads and reports on them: STARTED before the task runs
- * (and before its offset is committed), then SUCCEEDED or FAILED. Stops the attempts the
+ * Runs taken tasks on the block's slot threads and reports on them, without waiting for the broker:
+ * STARTED as the task is handed to its slot (its offset is committed once that report is in), then
+ * SUCCEEDED or FAILED. Stops the attempts the
  * scheduler cancels, and skips those cancelled before they arrived.
  */
 class TaskExecution implements AutoCloseable {
@@ -76,41 +78,53 @@ class TaskExecution implements AutoCloseable {
         this.closed = callback;
     }
 
-    /** Reports STARTED (waiting for the broker's ack) and hands the task to a slot thread. */
-    void start(TaskMessage task, Slot slot) {
+    /**
+     * Reports STARTED and hands the task to a slot thread at once, without waiting for the broker.
+     *
+     * @return completes when the broker has the STARTED report
+     */
+    CompletableFuture<?> start(TaskMessage task, Slot slot) {
         long startedAt = System.currentTimeMillis();
-        try {
-            report(task, AttemptStatus.STARTED, null, startedAt, 0);
-        } catch (RuntimeException e) {
-            release(slot);
-            throw e;
-        }
+        // Sent before the task runs: its end report has the same key, so it follows on the same partition.
+        CompletableFuture<?> started = report(task, AttemptStatus.STARTED, null, startedAt, 0);
+        started.whenComplete((sent, error) -> {
+            if (error != null) {
+                log.error("could not report {}/{} attempt {} STARTED; its record stays uncommitted",
+                        task.workflowId(), task.taskId(), task.attempt(), error);
+            }
+        });
         RunningAttempt attempt = new RunningAttempt(task);
         running.put(attemptKey(task), attempt);
-        // Cancelled while it waited for a slot or for the STARTED ack: cancel() may have missed it.
+        // Cancelled while it waited for a slot: cancel() may have missed it.
         cancelled.reasonFor(task, Instant.now()).ifPresent(attempt::cancel);
         slotThreads.execute(() -> run(attempt, slot, startedAt));
         if (anyTaskStarted.compareAndSet(false, true)) {
             firstTaskStarted.run();
         }
+        return started;
+    }
+
+    /** Why the task was cancelled before it arrived, if this block heard of it. */
+    Optional<String> cancellationOf(TaskMessage task) {
+        return cancelled.reasonFor(task, Instant.now());
     }
 
     /**
      * Reports FAILED, without running it, a task whose cancellation this block heard before the
      * task arrived.
      *
-     * @return whether the task was cancelled and so skipped
+     * @return completes when the broker has the report
      */
-    boolean skipIfCancelled(TaskMessage task) {
-        String reason = cancelled.reasonFor(task, Instant.now()).orElse(null);
-        if (reason == null) {
-            return false;
-        }
+    CompletableFuture<?> skip(TaskMessage task, String reason) {
         log.info("task {}/{} attempt {} skipped: cancelled before it started ({})",
                 task.workflowId(), task.taskId(), task.attempt(), reason);
         long now = System.currentTimeMillis();
-        report(task, AttemptStatus.FAILED, AppOutcome.failure("cancelled before it started: " + reason), now, now);
-        return true;
+        return report(task, AttemptStatus.FAILED, AppOutcome.failure("cancelled before it started: " + reason), now, now);
+    }
+
+    /** Waits until every report sent so far reached the broker (or failed). */
+    void flushReports() {
+        kafka.flush();
     }
 
     /** Remembers the cancellation (for attempts still on their way) and stops the ones it covers running here. */
@@ -147,15 +161,21 @@ class TaskExecution implements AutoCloseable {
                 .publishPercentileHistogram()
                 .register(meters)
                 .record(finishedAt - startedAt, TimeUnit.MILLISECONDS);
-        log.info("task {}/{} attempt {} {} in {} ms{}", task.workflowId(), task.taskId(), task.attempt(),
-                outcome.succeeded() ? "succeeded" : "failed", finishedAt - startedAt,
-                outcome.succeeded() ? "" : ": " + firstLine(outcome.error()));
-        try {
-            report(task, outcome.succeeded() ? AttemptStatus.SUCCEEDED : AttemptStatus.FAILED, outcome, startedAt, finishedAt);
-        } catch (RuntimeException e) {
-            // The scheduler will see this block's heartbeat stop listing the attempt and run it again.
-            log.error("could not report the result of {}/{} attempt {}", task.workflowId(), task.taskId(), task.attempt(), e);
+        if (outcome.succeeded()) {
+            log.debug("task {}/{} attempt {} succeeded in {} ms", task.workflowId(), task.taskId(), task.attempt(),
+                    finishedAt - startedAt);
+        } else {
+            log.info("task {}/{} attempt {} failed in {} ms: {}", task.workflowId(), task.taskId(), task.attempt(),
+                    finishedAt - startedAt, firstLine(outcome.error()));
         }
+        report(task, outcome.succeeded() ? AttemptStatus.SUCCEEDED : AttemptStatus.FAILED, outcome, startedAt, finishedAt)
+                .whenComplete((sent, error) -> {
+                    if (error != null) {
+                        // The producer retried up to its delivery timeout; the attempt stays RUNNING at the scheduler.
+                        log.error("could not report the result of {}/{} attempt {}", task.workflowId(), task.taskId(),
+                                task.attempt(), error);
+                    }
+                });
     }
 
     private void release(Slot slot) {
@@ -163,7 +183,8 @@ class TaskExecution implements AutoCloseable {
         slotReleased.run();
     }
 
-    private void report(TaskMessage task, AttemptStatus status, AppOutcome outcome, long startedAt, long finishedAt) {
+    /** Sends a report without waiting; the future completes when the broker has it. */
+    private CompletableFuture<?> report(TaskMessage task, AttemptStatus status, AppOutcome outcome, long startedAt, long finishedAt) {
         ResultMessage message = new ResultMessage(ResultMessage.CURRENT_VERSION, task.workflowId(), task.taskId(),
                 task.attempt(), status,
                 outcome == null ? null : outcome.result(),
@@ -175,12 +196,9 @@ class TaskExecution implements AutoCloseable {
                 outcome == null ? null : outcome.stdoutTail(),
                 outcome == null ? null : outcome.stderrTail());
         try {
-            kafka.send(Topics.RESULTS, message.key(), WireCodec.write(message)).get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reporting " + message.key(), e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not report " + status + " for " + message.key(), e);
+            return kafka.send(Topics.RESULTS, message.key(), WireCodec.write(message));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 
