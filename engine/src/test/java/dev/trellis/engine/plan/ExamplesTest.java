@@ -22,7 +22,7 @@ class ExamplesTest {
             examples = files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".json")).sorted().toList();
         }
         assertThat(examples).isNotEmpty();
-        WorkflowPlanner planner = new WorkflowPlanner(Set.of("threads", "pilot"));
+        WorkflowPlanner planner = new WorkflowPlanner(Set.of("threads", "pilot", "elastic"));
         for (Path example : examples) {
             WorkflowPlan plan = planner.plan(WireCodec.readSpec(Files.readString(example)));
             assertThat(plan.size()).as(example.toString()).isPositive();
