@@ -1,5 +1,7 @@
 package dev.trellis.protocol.message;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
 
 /**
@@ -22,6 +24,18 @@ public record HeartbeatMessage(
         BlockPhase phase) {
 
     public static final int CURRENT_VERSION = 1;
+
+    /**
+     * The host name a block reports. The scheduler's local provider compares it with its own to know
+     * whether a block it did not start runs on its host, so both sides must name hosts alike.
+     */
+    public static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown";
+        }
+    }
 
     public HeartbeatMessage {
         running = running == null ? List.of() : running;

@@ -102,9 +102,7 @@ final class ElasticSite {
             // A draining block's busy count means something only once it heard its drain.
             block = block.heartbeat(heard.busySlots(), heard.lastSeen());
         }
-        if (block.state() == BlockState.RUNNING && heard.phase() == BlockPhase.DRAINING) {
-            block = block.moveTo(BlockState.DRAINING, heard.lastSeen()).heartbeat(heard.busySlots(), heard.lastSeen());
-        }
+        block = followDrain(block, heard);
         if (wasPending && tracked.requestedAt() != null) {
             startTimes.up(name, Duration.between(tracked.requestedAt(), heard.firstSeen()));
         }
@@ -119,10 +117,17 @@ final class ElasticSite {
     private TrackedBlock adopt(BlockRegistry.Block heard) {
         Block block = Block.requested(heard.blockId(), Math.max(1, heard.slots()), heard.firstSeen())
                 .heartbeat(heard.busySlots(), heard.lastSeen());
-        if (heard.phase() == BlockPhase.DRAINING) {
-            block = block.moveTo(BlockState.DRAINING, heard.lastSeen()).heartbeat(heard.busySlots(), heard.lastSeen());
-        }
-        return TrackedBlock.adopted(block, heard.host(), heard.pid(), heard.phase());
+        return TrackedBlock.adopted(followDrain(block, heard), heard.host(), heard.pid(), heard.phase());
+    }
+
+    /**
+     * A running block whose heartbeat says it drains (told before a scheduler restart) is draining; the
+     * busy count it carries is then final, as it was sent after the drain.
+     */
+    private static Block followDrain(Block block, BlockRegistry.Block heard) {
+        return block.state() == BlockState.RUNNING && heard.phase() == BlockPhase.DRAINING
+                ? block.moveTo(BlockState.DRAINING, heard.lastSeen())
+                : block;
     }
 
     /** Blocks a provider reports as existing but not heard from yet (after a scheduler restart): on their way. */

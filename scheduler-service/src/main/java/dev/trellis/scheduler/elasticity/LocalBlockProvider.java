@@ -1,5 +1,6 @@
 package dev.trellis.scheduler.elasticity;
 
+import dev.trellis.protocol.message.HeartbeatMessage;
 import dev.trellis.scheduler.SchedulerProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,8 +13,6 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +47,7 @@ class LocalBlockProvider implements BlockProvider, AutoCloseable {
     private final Path dataRoot;
     private final String kafkaBootstrap;
     private final Map<String, LocalBlock> blocks = new ConcurrentHashMap<>();
-    private final String thisHost = hostName();
+    private final String thisHost = HeartbeatMessage.localHostName();
     private volatile String recordingArchive;
 
     private record LocalBlock(String site, Process process, Path log) {
@@ -238,13 +237,5 @@ class LocalBlockProvider implements BlockProvider, AutoCloseable {
         }
         return ProcessHandle.of(block.pid()).filter(handle -> handle.info().commandLine()
                 .map(line -> line.contains("--trellis.worker.block-id=" + block.blockId())).orElse(false));
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "unknown";
-        }
     }
 }

@@ -10,8 +10,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +30,7 @@ class HeartbeatPublisher {
     private final TaskExecution execution;
     private final TaskIntake intake;
     private final KafkaTemplate<String, byte[]> kafka;
-    private final String host = hostName();
+    private final String host = HeartbeatMessage.localHostName();
 
     HeartbeatPublisher(WorkerProperties properties, SlotPool slots, TaskExecution execution, TaskIntake intake,
                        KafkaTemplate<String, byte[]> kafka) {
@@ -71,13 +69,5 @@ class HeartbeatPublisher {
                 properties.blockId(), properties.blockId() + "/" + pid, host, pid, slots.size(), slots.busy(),
                 execution.runningAttempts(), System.currentTimeMillis(), phase);
         return kafka.send(Topics.HEARTBEATS, properties.blockId(), WireCodec.write(heartbeat));
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "unknown";
-        }
     }
 }
