@@ -63,6 +63,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--postgres-rows", description = "Rows for the Postgres batched-insert limit (200000; quick 20000).")
     Integer postgresRows;
 
+    @Option(names = "--warm-up-tasks",
+            description = "No-op tasks run once before the Trellis scenarios, not counted: a server runs warm, and a fresh JVM's first"
+                    + " thousands of tasks mostly measure the JIT compiler (50000; quick 200; 0 for none).")
+    Integer warmUpTasks;
+
     @Option(names = "--block-rounds", defaultValue = "3",
             description = "Block starts timed at the elastic site; the first without, the others with the class-data archive (default: ${DEFAULT-VALUE}).")
     int blockRounds;
@@ -109,6 +114,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
             MachineLimits limits = scenarios.contains(Scenario.LIMITS) ? measureLimits(stack, sizes) : MachineLimits.UNMEASURED;
             TrellisScenarios trellis = new TrellisScenarios(new SchedulerClient(httpPort), new RestClient(checkpointPort),
                     sizes, limits, this::print);
+            if (scenarios.stream().anyMatch(scenario -> scenario != Scenario.LIMITS && scenario != Scenario.BLOCKS)) {
+                trellis.warmUp(size(warmUpTasks, 50_000, 200));
+            }
             // Cheapest first; the large DAG last, since it is cancelled rather than run.
             if (scenarios.contains(Scenario.LATENCY)) trellis.latency();
             if (scenarios.contains(Scenario.WORKFLOW)) trellis.oneWorkflow();

@@ -42,6 +42,13 @@ final class TrellisScenarios {
         this.out = out;
     }
 
+    /** Runs no-op tasks and prints nothing: the scenarios after it measure a warm server. */
+    void warmUp(int tasks) {
+        if (tasks > 0) {
+            runToEnd(WorkflowDocuments.noOps("bench-warm-up", tasks));
+        }
+    }
+
     void oneWorkflow() {
         int tasks = sizes.tasks();
         double seconds = runToEnd(WorkflowDocuments.noOps("bench-noops", tasks));

@@ -18,6 +18,10 @@ import java.util.UUID;
  * @param python            the interpreter each slot keeps running for python apps
  * @param exitWithPid       when set, the block shuts down when this process ends (the scheduler that
  *                          started it, with the local provider)
+ * @param startedReportAfter how long a task runs before the block reports it STARTED; a task that
+ *                          ends sooner is reported only by its end, which says all STARTED would
+ *                          (block, pid, start time): a third fewer messages and scheduler writes
+ *                          for short tasks. 0 reports every start at once.
  */
 @ConfigurationProperties("trellis.worker")
 public record WorkerProperties(
@@ -27,11 +31,15 @@ public record WorkerProperties(
         @DefaultValue("./.trellis/data") Path dataRoot,
         @DefaultValue("2s") Duration heartbeatInterval,
         @DefaultValue("python3") String python,
-        Long exitWithPid) {
+        Long exitWithPid,
+        @DefaultValue("20ms") Duration startedReportAfter) {
 
     public WorkerProperties {
         if (slots < 1) {
             throw new IllegalArgumentException("trellis.worker.slots must be at least 1, not " + slots);
+        }
+        if (startedReportAfter.isNegative()) {
+            throw new IllegalArgumentException("trellis.worker.started-report-after must not be negative, not " + startedReportAfter);
         }
         blockId = blockId == null || blockId.isBlank() ? site + "-" + UUID.randomUUID().toString().substring(0, 8) : blockId;
     }

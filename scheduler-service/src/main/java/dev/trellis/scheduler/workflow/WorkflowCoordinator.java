@@ -237,22 +237,29 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         });
     }
 
+    /**
+     * A short task's block reports only its end (no STARTED), so the queue wait is taken from
+     * whichever report of the attempt comes first.
+     */
     private Step event(ActiveWorkflow workflow, ResultMessage report, Instant now) {
         WorkflowRun run = workflow.run;
+        boolean current = run.attempt(report.taskId()) == report.attempt();
+        if (current) {
+            Instant queuedAt = workflow.queuedAt.remove(report.taskId());
+            if (queuedAt != null) {
+                metrics.queueWait(report.site(), Duration.between(queuedAt, Instant.ofEpochMilli(report.startedAtMillis())));
+            }
+        }
         return switch (report.status()) {
             case STARTED -> {
                 Step step = run.onStarted(report.taskId(), report.attempt(), now);
-                if (run.attempt(report.taskId()) == report.attempt()) {
+                if (current) {
                     workflow.blockOf.put(report.taskId(), report.blockId());
-                    Instant queuedAt = workflow.queuedAt.remove(report.taskId());
-                    if (queuedAt != null) {
-                        metrics.queueWait(report.site(), Duration.between(queuedAt, Instant.ofEpochMilli(report.startedAtMillis())));
-                    }
                 }
                 yield step;
             }
             case SUCCEEDED, FAILED -> {
-                if (run.attempt(report.taskId()) == report.attempt()) {
+                if (current) {
                     metrics.runTime(report.site(), run.plannedTask(report.taskId()).appName(), report.status().name(),
                             Duration.ofMillis(report.finishedAtMillis() - report.startedAtMillis()));
                 }

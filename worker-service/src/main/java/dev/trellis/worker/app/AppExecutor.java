@@ -55,7 +55,7 @@ public final class AppExecutor {
                     + " apps; it runs " + runners.keySet().stream().map(AppType::wireName).toList());
         }
         try {
-            TaskWorkspace workspace = TaskWorkspace.prepare(dataRoot, task);
+            TaskWorkspace workspace = TaskWorkspace.prepare(dataRoot, task, runner.needsWorkingDirectory());
             AppOutcome outcome = runner.run(task, workspace, slot);
             return outcome.succeeded() ? withOutputsChecked(outcome, workspace) : outcome;
         } catch (PathEscapeException e) {

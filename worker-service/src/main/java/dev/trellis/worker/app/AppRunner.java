@@ -13,6 +13,15 @@ public interface AppRunner {
     AppType type();
 
     /**
+     * Whether the task's working directory must exist before {@link #run}: a process app runs in
+     * it and writes its stdout and stderr there. An in-process app that does not need one saves the
+     * directories a task would otherwise cost.
+     */
+    default boolean needsWorkingDirectory() {
+        return true;
+    }
+
+    /**
      * Runs one attempt in the task's working directory, on the given slot of this block.
      *
      * @throws InterruptedException when the worker stops the attempt (shutdown, cancellation); the

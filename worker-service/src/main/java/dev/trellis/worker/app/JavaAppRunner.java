@@ -27,6 +27,12 @@ public final class JavaAppRunner implements AppRunner {
         return AppType.JAVA;
     }
 
+    /** A java app creates its scratch directory when it asks for it ({@link JavaAppCall#scratchDirectory()}). */
+    @Override
+    public boolean needsWorkingDirectory() {
+        return false;
+    }
+
     @Override
     public AppOutcome run(TaskMessage task, TaskWorkspace workspace, Slot slot) throws InterruptedException {
         AppSpec app = task.app();

@@ -51,13 +51,23 @@ public final class TaskWorkspace {
      * @throws PathEscapeException when an id, input, output or stdout/stderr name leaves its area
      */
     public static TaskWorkspace prepare(Path dataRoot, TaskMessage task) throws IOException {
+        return prepare(dataRoot, task, true);
+    }
+
+    /**
+     * As {@link #prepare(Path, TaskMessage)}, but creates the working directory (and the stdout
+     * and stderr files' directories) only when {@code workingDirectory} is true.
+     */
+    public static TaskWorkspace prepare(Path dataRoot, TaskMessage task, boolean workingDirectory) throws IOException {
         TaskWorkspace workspace = new TaskWorkspace(dataRoot, task);
-        Files.createDirectories(workspace.workingDir);
+        if (workingDirectory) {
+            Files.createDirectories(workspace.workingDir);
+            Files.createDirectories(workspace.stdoutFile.getParent());
+            Files.createDirectories(workspace.stderrFile.getParent());
+        }
         for (Path output : workspace.outputs) {
             Files.createDirectories(output.getParent());
         }
-        Files.createDirectories(workspace.stdoutFile.getParent());
-        Files.createDirectories(workspace.stderrFile.getParent());
         return workspace;
     }
 

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,9 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs taken tasks on the block's slot threads and reports on them, without waiting for the broker:
- * STARTED as the task is handed to its slot (its offset is committed once that report is in), then
- * SUCCEEDED or FAILED. Stops the attempts the
- * scheduler cancels, and skips those cancelled before they arrived.
+ * STARTED once the task has run for {@code started-report-after} (a task that ends sooner is
+ * reported by its end alone), then SUCCEEDED or FAILED. The task's record is committed once its
+ * first report is in. Stops the attempts the scheduler cancels, and skips those cancelled before
+ * they arrived.
  */
 class TaskExecution implements AutoCloseable {
 
@@ -46,7 +48,10 @@ class TaskExecution implements AutoCloseable {
     private final KafkaTemplate<String, byte[]> kafka;
     private final MeterRegistry meters;
     private final ExecutorService slotThreads;
+    /** Sends the STARTED reports of tasks still running after {@code started-report-after}. */
+    private final ScheduledExecutorService startedReports;
     private final Map<String, RunningAttempt> running = new ConcurrentHashMap<>();
+    private final Map<String, Timer> durationTimers = new ConcurrentHashMap<>();
     private final CancelledAttempts cancelled = new CancelledAttempts();
     private volatile Runnable slotReleased = () -> { };
     private volatile Runnable firstTaskStarted = () -> { };
@@ -63,6 +68,11 @@ class TaskExecution implements AutoCloseable {
         AtomicInteger threadNumber = new AtomicInteger();
         this.slotThreads = Executors.newFixedThreadPool(slots.size(),
                 r -> new Thread(r, "slot-" + properties.blockId() + "-" + threadNumber.getAndIncrement()));
+        this.startedReports = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "started-reports-" + properties.blockId());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     void onSlotReleased(Runnable callback) {
@@ -79,29 +89,47 @@ class TaskExecution implements AutoCloseable {
     }
 
     /**
-     * Reports STARTED and hands the task to a slot thread at once, without waiting for the broker.
+     * Hands the task to a slot thread at once; its STARTED report follows if it is still running
+     * after {@code started-report-after}. Neither waits for the broker.
      *
-     * @return completes when the broker has the STARTED report
+     * @return completes when the broker has the attempt's first report (STARTED, or its end)
      */
     CompletableFuture<?> start(TaskMessage task, Slot slot) {
         long startedAt = System.currentTimeMillis();
-        // Sent before the task runs: its end report has the same key, so it follows on the same partition.
-        CompletableFuture<?> started = report(task, AttemptStatus.STARTED, null, startedAt, 0);
+        RunningAttempt attempt = new RunningAttempt(task, startedAt);
+        running.put(attemptKey(task), attempt);
+        // Cancelled while it waited for a slot: cancel() may have missed it.
+        cancelled.reasonFor(task, Instant.now()).ifPresent(attempt::cancel);
+        if (properties.startedReportAfter().isZero()) {
+            reportStarted(attempt);
+        } else {
+            startedReports.schedule(() -> reportStarted(attempt), properties.startedReportAfter().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        slotThreads.execute(() -> run(attempt, slot, startedAt));
+        if (anyTaskStarted.compareAndSet(false, true)) {
+            firstTaskStarted.run();
+        }
+        return attempt.firstReport;
+    }
+
+    /** Sends STARTED unless the attempt's end was reported first; its end report follows on the same partition. */
+    private void reportStarted(RunningAttempt attempt) {
+        TaskMessage task = attempt.task;
+        CompletableFuture<?> started;
+        // Under the attempt's lock, as the end report is: STARTED is never sent after the end.
+        synchronized (attempt) {
+            if (!attempt.claimFirstReport()) {
+                return;
+            }
+            started = report(task, AttemptStatus.STARTED, null, attempt.startedAt, 0);
+        }
         started.whenComplete((sent, error) -> {
             if (error != null) {
                 log.error("could not report {}/{} attempt {} STARTED; its record stays uncommitted",
                         task.workflowId(), task.taskId(), task.attempt(), error);
             }
         });
-        RunningAttempt attempt = new RunningAttempt(task);
-        running.put(attemptKey(task), attempt);
-        // Cancelled while it waited for a slot: cancel() may have missed it.
-        cancelled.reasonFor(task, Instant.now()).ifPresent(attempt::cancel);
-        slotThreads.execute(() -> run(attempt, slot, startedAt));
-        if (anyTaskStarted.compareAndSet(false, true)) {
-            firstTaskStarted.run();
-        }
-        return started;
+        attempt.firstReportIs(started);
     }
 
     /** Why the task was cancelled before it arrived, if this block heard of it. */
@@ -154,12 +182,7 @@ class TaskExecution implements AutoCloseable {
             outcome = outcome.asFailure("cancelled: " + cancelReason);
         }
         long finishedAt = System.currentTimeMillis();
-        Timer.builder("trellis.worker.task.duration")
-                .description("Time apps ran on this block")
-                .tag("site", properties.site()).tag("app_type", task.app().type().wireName())
-                .tag("status", outcome.succeeded() ? "succeeded" : "failed")
-                .publishPercentileHistogram()
-                .register(meters)
+        durationTimer(task.app().type().wireName(), outcome.succeeded() ? "succeeded" : "failed")
                 .record(finishedAt - startedAt, TimeUnit.MILLISECONDS);
         if (outcome.succeeded()) {
             log.debug("task {}/{} attempt {} succeeded in {} ms", task.workflowId(), task.taskId(), task.attempt(),
@@ -168,14 +191,29 @@ class TaskExecution implements AutoCloseable {
             log.info("task {}/{} attempt {} failed in {} ms: {}", task.workflowId(), task.taskId(), task.attempt(),
                     finishedAt - startedAt, firstLine(outcome.error()));
         }
-        report(task, outcome.succeeded() ? AttemptStatus.SUCCEEDED : AttemptStatus.FAILED, outcome, startedAt, finishedAt)
-                .whenComplete((sent, error) -> {
-                    if (error != null) {
-                        // The producer retried up to its delivery timeout; the attempt stays RUNNING at the scheduler.
-                        log.error("could not report the result of {}/{} attempt {}", task.workflowId(), task.taskId(),
-                                task.attempt(), error);
-                    }
-                });
+        CompletableFuture<?> ended;
+        synchronized (attempt) {
+            ended = report(task, outcome.succeeded() ? AttemptStatus.SUCCEEDED : AttemptStatus.FAILED, outcome, startedAt, finishedAt);
+            if (attempt.claimFirstReport()) {
+                attempt.firstReportIs(ended); // it ended before its STARTED was due: the end is its only report
+            }
+        }
+        ended.whenComplete((sent, error) -> {
+            if (error != null) {
+                // The producer retried up to its delivery timeout; the attempt stays RUNNING at the scheduler.
+                log.error("could not report the result of {}/{} attempt {}", task.workflowId(), task.taskId(),
+                        task.attempt(), error);
+            }
+        });
+    }
+
+    /** Looked up once per app type and status: building a meter id per task costs more than a no-op task. */
+    private Timer durationTimer(String appType, String status) {
+        return durationTimers.computeIfAbsent(appType + "/" + status, key -> Timer.builder("trellis.worker.task.duration")
+                .description("Time apps ran on this block")
+                .tag("site", properties.site()).tag("app_type", appType).tag("status", status)
+                .publishPercentileHistogram()
+                .register(meters));
     }
 
     private void release(Slot slot) {
@@ -216,12 +254,32 @@ class TaskExecution implements AutoCloseable {
     private static final class RunningAttempt {
 
         final TaskMessage task;
+        final long startedAt;
+        /** Completes when the broker has the attempt's first report, whichever that is. */
+        final CompletableFuture<Object> firstReport = new CompletableFuture<>();
+        private final AtomicBoolean firstReportClaimed = new AtomicBoolean();
         private Thread thread;
         private String cancelReason;
         private boolean ended;
 
-        RunningAttempt(TaskMessage task) {
+        RunningAttempt(TaskMessage task, long startedAt) {
             this.task = task;
+            this.startedAt = startedAt;
+        }
+
+        /** @return true for the one caller (the due STARTED, or the end) whose report comes first */
+        boolean claimFirstReport() {
+            return firstReportClaimed.compareAndSet(false, true);
+        }
+
+        void firstReportIs(CompletableFuture<?> report) {
+            report.whenComplete((sent, error) -> {
+                if (error != null) {
+                    firstReport.completeExceptionally(error);
+                } else {
+                    firstReport.complete(sent);
+                }
+            });
         }
 
         synchronized void cancel(String reason) {
@@ -266,6 +324,7 @@ class TaskExecution implements AutoCloseable {
     /** Drains: running tasks finish and report (up to the shutdown timeout) before the slots close. */
     @Override
     public void close() throws InterruptedException {
+        startedReports.shutdownNow(); // the ends of running tasks report all a STARTED would
         slotThreads.shutdown();
         if (!slotThreads.awaitTermination(30, TimeUnit.SECONDS)) {
             log.warn("block {} stopped with tasks still running: {}", properties.blockId(), runningAttempts());

@@ -41,6 +41,24 @@ class AppExecutorTest {
     }
 
     @Test
+    void aJavaTaskGetsItsWorkingDirectoryOnlyWhenItAsksForIt() {
+        JavaAppRegistry registry = new JavaAppRegistry()
+                .register("quiet", "1", call -> "done")
+                .register("scratch", "1", call -> Files.exists(call.scratchDirectory()) && call.scratchDirectory().equals(call.workingDir()));
+        AppExecutor executor = new AppExecutor(dataRoot, List.of(new JavaAppRunner(registry)));
+        TaskMessage quiet = javaTask("quiet", "1").outputs("out/made-later.txt").build();
+        TaskMessage scratch = javaTask("scratch", "1").taskId("scratcher").build();
+
+        AppOutcome quietOutcome = executor.execute(quiet, slot);
+        AppOutcome scratchOutcome = executor.execute(scratch, slot);
+
+        assertThat(quietOutcome.error()).isEqualTo("MissingOutputs: out/made-later.txt");
+        assertThat(dataRoot.resolve(quiet.workflowId()).resolve("out")).as("outputs' directories are still made").isDirectory();
+        assertThat(dataRoot.resolve(quiet.workflowId()).resolve("tasks").resolve(quiet.taskId())).doesNotExist();
+        assertThat(scratchOutcome.result()).isEqualTo(true);
+    }
+
+    @Test
     void anAppTypeWithoutARunnerIsAFailureNamingWhatTheWorkerRuns() {
         AppExecutor executor = new AppExecutor(dataRoot, List.of(new BashAppRunner()));
 
