@@ -65,7 +65,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
     @Option(names = "--warm-up-tasks",
             description = "No-op tasks run once before the Trellis scenarios, not counted: a server runs warm, and a fresh JVM's first"
-                    + " thousands of tasks mostly measure the JIT compiler (50000; quick 200; 0 for none).")
+                    + " thousands of tasks mostly measure the JIT compiler (20000; quick 200; 0 for none).")
     Integer warmUpTasks;
 
     @Option(names = "--block-rounds", defaultValue = "3",
@@ -115,7 +115,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
             TrellisScenarios trellis = new TrellisScenarios(new SchedulerClient(httpPort), new RestClient(checkpointPort),
                     sizes, limits, this::print);
             if (scenarios.stream().anyMatch(scenario -> scenario != Scenario.LIMITS && scenario != Scenario.BLOCKS)) {
-                trellis.warmUp(size(warmUpTasks, 50_000, 200));
+                trellis.warmUp(size(warmUpTasks, 20_000, 200));
             }
             // Cheapest first; the large DAG last, since it is cancelled rather than run.
             if (scenarios.contains(Scenario.LATENCY)) trellis.latency();

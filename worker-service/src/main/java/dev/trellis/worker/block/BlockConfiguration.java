@@ -1,12 +1,15 @@
 package dev.trellis.worker.block;
 
+import dev.trellis.protocol.Topics;
 import dev.trellis.worker.WorkerProperties;
 import dev.trellis.worker.app.AppExecutor;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ContainerPostProcessor;
+import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
@@ -45,6 +48,16 @@ class BlockConfiguration {
             properties.setIdleEventInterval(TaskIntake.IDLE_COMMIT_AFTER.toMillis());
             properties.setConsumerRebalanceListener(offsets);
         };
+    }
+
+    /**
+     * The heartbeats topic as the scheduler makes it (one partition), made here too when missing:
+     * a block whose first heartbeat raced the topic's auto-creation could see its idempotent
+     * producer stuck retrying an out-of-order sequence, and its reports with it.
+     */
+    @Bean
+    NewTopic heartbeatsTopic() {
+        return TopicBuilder.name(Topics.HEARTBEATS).partitions(1).build();
     }
 
     @Bean

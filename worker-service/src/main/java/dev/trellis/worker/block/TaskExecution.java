@@ -12,10 +12,13 @@ import dev.trellis.worker.app.AppOutcome;
 import dev.trellis.worker.app.Slot;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +60,8 @@ class TaskExecution implements AutoCloseable {
     private volatile Runnable firstTaskStarted = () -> { };
     private volatile Runnable closed = () -> { };
     private final AtomicBoolean anyTaskStarted = new AtomicBoolean();
+    /** Partitions of the results topic, once known. */
+    private volatile int resultsPartitions;
 
     TaskExecution(WorkerProperties properties, AppExecutor apps, SlotPool slots,
                   KafkaTemplate<String, byte[]> kafka, MeterRegistry meters) {
@@ -234,10 +239,29 @@ class TaskExecution implements AutoCloseable {
                 outcome == null ? null : outcome.stdoutTail(),
                 outcome == null ? null : outcome.stderrTail());
         try {
-            return kafka.send(Topics.RESULTS, message.key(), WireCodec.write(message));
+            return kafka.send(new ProducerRecord<>(Topics.RESULTS, resultsPartition(task.workflowId()), message.key(),
+                    WireCodec.write(message)));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * All reports of a workflow go to one partition (the scheduler needs an attempt's reports in
+     * order, and a workflow's are applied together anyway): a busy block's reports then make a few
+     * dense batches instead of one record for each of many partitions. Null (the producer's choice)
+     * while the topic's partitions are unknown.
+     */
+    private Integer resultsPartition(String workflowId) {
+        int partitions = resultsPartitions;
+        if (partitions == 0) {
+            try {
+                partitions = resultsPartitions = kafka.partitionsFor(Topics.RESULTS).size();
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+        return Utils.toPositive(Utils.murmur2(workflowId.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     /** What the block runs now, as "workflowId/taskId#attempt", for heartbeats. */

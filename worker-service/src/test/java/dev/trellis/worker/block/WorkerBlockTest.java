@@ -80,6 +80,22 @@ class WorkerBlockTest {
     }
 
     @Test
+    void everyReportOfAWorkflowGoesToOnePartition() {
+        String workflowId = UUID.randomUUID().toString();
+        try (TopicProbe results = TopicProbe.watch(Topics.RESULTS)) {
+            for (int i = 0; i < 8; i++) {
+                TaskMessage task = new TaskMessage(TaskMessage.CURRENT_VERSION, workflowId, "echo-" + i, 1, "block-test", "echo",
+                        AppSpec.java("echo", "1"), Map.of("value", i), List.of(), List.of());
+                TopicProbe.send(TASKS, task.key(), WireCodec.write(task));
+            }
+
+            List<ConsumerRecord<String, byte[]>> reports = results.await(r -> r.key().startsWith(workflowId + "/"), 8, Duration.ofSeconds(60));
+
+            assertThat(reports.stream().map(ConsumerRecord::partition).distinct()).hasSize(1);
+        }
+    }
+
+    @Test
     void aTaskStillRunningWhenItsStartedReportIsDueReportsStartedThenItsEnd() {
         String workflowId = UUID.randomUUID().toString();
         TaskMessage task = new TaskMessage(TaskMessage.CURRENT_VERSION, workflowId, "nap", 1, "block-test", "nap",
