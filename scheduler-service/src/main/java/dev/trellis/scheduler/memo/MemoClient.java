@@ -20,6 +20,9 @@ import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The scheduler's two ways to the checkpoint-service: a batched REST lookup (answered at once,
@@ -27,18 +30,26 @@ import java.util.Optional;
  * through Kafka, which holds them until the service is back, so no result is lost.
  */
 @Component
-class MemoClient {
+class MemoClient implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MemoClient.class);
     /** Keys per lookup request; the checkpoint-service refuses more than its max-batch-size (10,000 by default). */
     static final int LOOKUP_KEYS = 1_000;
     /** Serialized entries per store record, well under Kafka's default 1 MiB record limit. */
     static final int STORE_RECORD_BYTES = 512 * 1024;
+    /** Lookup pieces in flight at once. */
+    private static final int LOOKUP_THREADS = 4;
 
     private final RestClient rest;
     private final KafkaTemplate<String, byte[]> kafka;
     private final MemoMetrics metrics;
     private volatile boolean available = true;
+    /** Lookup pieces of one large batch in parallel. */
+    private final ExecutorService lookups = Executors.newFixedThreadPool(LOOKUP_THREADS, runnable -> {
+        Thread thread = new Thread(runnable, "memo-lookup");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     MemoClient(SchedulerProperties properties, KafkaTemplate<String, byte[]> kafka, MemoMetrics metrics) {
         SchedulerProperties.Memo memo = properties.memo();
@@ -54,16 +65,25 @@ class MemoClient {
      * The stored results for {@code keys} within {@code scope}, asked for in pieces of at most
      * {@link #LOOKUP_KEYS} keys: the checkpoint-service caps a request's keys, and each piece is
      * answered well within the timeout however large the workflow. Empty when the first piece is
-     * not answered; after a later piece fails, what was found so far (the rest run).
+     * not answered; after a later piece fails, what the others found (the rest run).
      */
     Optional<List<MemoRecord>> lookup(List<String> keys, MemoLookupRequest.ResumeScope scope) {
-        List<MemoRecord> found = new ArrayList<>();
+        if (keys.size() <= LOOKUP_KEYS) {
+            return lookupPiece(keys, scope);
+        }
+        // Pieces go out a few at a time: each waits mostly on the checkpoint-service's SQL.
+        List<CompletableFuture<Optional<List<MemoRecord>>>> pieces = new ArrayList<>();
         for (int from = 0; from < keys.size(); from += LOOKUP_KEYS) {
-            Optional<List<MemoRecord>> piece = lookupPiece(keys.subList(from, Math.min(keys.size(), from + LOOKUP_KEYS)), scope);
-            if (piece.isEmpty()) {
-                return from == 0 ? Optional.empty() : Optional.of(found);
+            List<String> piece = keys.subList(from, Math.min(keys.size(), from + LOOKUP_KEYS));
+            pieces.add(CompletableFuture.supplyAsync(() -> lookupPiece(piece, scope), lookups));
+        }
+        List<MemoRecord> found = new ArrayList<>();
+        for (int i = 0; i < pieces.size(); i++) {
+            Optional<List<MemoRecord>> piece = pieces.get(i).join();
+            if (piece.isEmpty() && i == 0) {
+                return Optional.empty();
             }
-            found.addAll(piece.get());
+            piece.ifPresent(found::addAll);
         }
         return Optional.of(found);
     }
@@ -122,5 +142,10 @@ class MemoClient {
                 log.error("could not send {} memo entries of workflow {} to Kafka", entries.size(), batch.workflowId(), error);
             }
         });
+    }
+
+    @Override
+    public void close() {
+        lookups.shutdownNow();
     }
 }
