@@ -23,15 +23,15 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Takes tasks from the site's topic, only as many as it has free slots: a poll returns at most one
- * record per slot, records beyond the free slots are handed back (the consumer seeks to them), and
- * the listener polls again only once a slot is free (it waits a moment, then pauses until a slot
- * is given back). So tasks wait in
- * Kafka, where any block of the site can take them, never in this block's memory.
+ * Takes tasks from the site's topic, only as many as it has free slots: a poll returns at most two
+ * records per slot, a record for which no slot frees up within a moment is handed back with the
+ * ones after it (the consumer seeks to them), and the listener polls again only once a slot is free
+ * (it waits a moment, then pauses until a slot is given back). So tasks wait in Kafka, where any
+ * block of the site can take them, never in this block's memory.
  *
- * <p>A taken task starts at once; its STARTED report is sent without waiting, and its offset is
- * committed (here, on the consumer thread, see {@link IntakeOffsets}) only once that report reached
- * the broker. A task cancelled while it waited in the topic is reported FAILED without taking a slot.
+ * <p>A taken task starts at once; its reports are sent without waiting, and its offset is
+ * committed (here, on the consumer thread, see {@link IntakeOffsets}) only once its first report
+ * reached the broker. A task cancelled while it waited in the topic is reported FAILED without taking a slot.
  *
  * <p>{@link #drain()} stops this listener's container: the block takes no task from then on, its
  * partitions go to other blocks once what it took is reported and committed, and the tasks it runs
@@ -68,7 +68,7 @@ class TaskIntake {
             groupId = "trellis-workers-${trellis.worker.site:threads}",
             batch = "true",
             containerPostProcessor = CONTAINER_SETUP,
-            properties = {"max.poll.records=${trellis.worker.slots:4}", "max.poll.interval.ms=600000"})
+            properties = {"max.poll.records=#{2 * ${trellis.worker.slots:4}}", "max.poll.interval.ms=600000"})
     void onTasks(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
         for (int i = 0; i < records.size(); i++) {
             ConsumerRecord<String, byte[]> record = records.get(i);
@@ -78,7 +78,7 @@ class TaskIntake {
             if (cancelled.isPresent()) {
                 reported = execution.skip(task, cancelled.get()); // cancelled while it waited in the topic: no slot needed
             } else {
-                Slot slot = slots.tryTake();
+                Slot slot = takeSlotSoon();
                 if (slot == null) {
                     handBack(records.subList(i, records.size()), consumer);
                     break;
@@ -89,6 +89,24 @@ class TaskIntake {
         }
         offsets.commit(consumer);
         awaitFreeSlot();
+    }
+
+    /**
+     * A free slot, waiting a moment for one: a poll returns up to twice as many records as the block
+     * has slots, and short tasks free a slot sooner than a poll could hand the record back and fetch
+     * it again. Null when none came.
+     */
+    private Slot takeSlotSoon() {
+        Slot slot = slots.tryTake();
+        try {
+            long deadline = System.nanoTime() + SLOT_WAIT.toNanos();
+            while (slot == null && slots.awaitFree(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                slot = slots.tryTake();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return slot;
     }
 
     /**
