@@ -7,12 +7,11 @@ import dev.trellis.protocol.WireCodec;
 import dev.trellis.protocol.message.CancelMessage;
 import dev.trellis.protocol.message.TaskMessage;
 import dev.trellis.scheduler.site.SiteLoad;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
-
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
