@@ -45,18 +45,12 @@ public final class TaskWorkspace {
     }
 
     /**
-     * Resolves the task's paths and creates its working directory and the parent directories of
-     * its outputs, so apps can write {@code outputs[0]} without a {@code mkdir -p} of their own.
+     * Resolves the task's paths and creates the parent directories of its outputs, so apps can
+     * write {@code outputs[0]} without a {@code mkdir -p} of their own, and, when
+     * {@code workingDirectory} is true, its working directory and its stdout and stderr files'
+     * directories.
      *
      * @throws PathEscapeException when an id, input, output or stdout/stderr name leaves its area
-     */
-    public static TaskWorkspace prepare(Path dataRoot, TaskMessage task) throws IOException {
-        return prepare(dataRoot, task, true);
-    }
-
-    /**
-     * As {@link #prepare(Path, TaskMessage)}, but creates the working directory (and the stdout
-     * and stderr files' directories) only when {@code workingDirectory} is true.
      */
     public static TaskWorkspace prepare(Path dataRoot, TaskMessage task, boolean workingDirectory) throws IOException {
         TaskWorkspace workspace = new TaskWorkspace(dataRoot, task);

@@ -19,7 +19,7 @@ class TaskWorkspaceTest {
     @Test
     void inputsAndOutputsResolveInsideTheWorkflowArea() throws IOException {
         TaskWorkspace workspace = TaskWorkspace.prepare(dataRoot,
-                bashTask("true").workflowId("wf-7").inputs("random-0.txt").outputs("results/all.txt").build());
+                bashTask("true").workflowId("wf-7").inputs("random-0.txt").outputs("results/all.txt").build(), true);
 
         Path area = dataRoot.resolve("wf-7");
         assertThat(workspace.workflowArea()).isEqualTo(area);
@@ -31,7 +31,7 @@ class TaskWorkspaceTest {
     @Test
     void theTaskWorkingDirectoryAndOutputParentsAreCreated() throws IOException {
         TaskWorkspace workspace = TaskWorkspace.prepare(dataRoot,
-                bashTask("true").workflowId("wf-7").taskId("concat").outputs("results/all.txt").build());
+                bashTask("true").workflowId("wf-7").taskId("concat").outputs("results/all.txt").build(), true);
 
         assertThat(workspace.workingDir()).isEqualTo(dataRoot.resolve("wf-7/tasks/concat")).isDirectory();
         assertThat(dataRoot.resolve("wf-7/results")).isDirectory();
@@ -41,34 +41,34 @@ class TaskWorkspaceTest {
 
     @Test
     void anInputThatClimbsOutOfTheWorkflowAreaIsRefused() {
-        assertThatThrownBy(() -> TaskWorkspace.prepare(dataRoot, bashTask("true").inputs("../other-wf/secret.txt").build()))
+        assertThatThrownBy(() -> TaskWorkspace.prepare(dataRoot, bashTask("true").inputs("../other-wf/secret.txt").build(), true))
                 .isInstanceOf(PathEscapeException.class)
                 .hasMessageContaining("../other-wf/secret.txt");
     }
 
     @Test
     void anAbsoluteOutputOutsideTheWorkflowAreaIsRefused() {
-        assertThatThrownBy(() -> TaskWorkspace.prepare(dataRoot, bashTask("true").outputs("/etc/passwd").build()))
+        assertThatThrownBy(() -> TaskWorkspace.prepare(dataRoot, bashTask("true").outputs("/etc/passwd").build(), true))
                 .isInstanceOf(PathEscapeException.class);
     }
 
     @Test
     void aStdoutNameThatLeavesTheTaskDirectoryIsRefused() {
-        assertThatThrownBy(() -> TaskWorkspace.prepare(dataRoot, bashTask("true").stdout("../../out.txt").build()))
+        assertThatThrownBy(() -> TaskWorkspace.prepare(dataRoot, bashTask("true").stdout("../../out.txt").build(), true))
                 .isInstanceOf(PathEscapeException.class);
     }
 
     @Test
     void idsThatAreNotASingleDirectoryNameAreRefused() {
-        assertThatThrownBy(() -> TaskWorkspace.prepare(dataRoot, bashTask("true").workflowId("..").build()))
+        assertThatThrownBy(() -> TaskWorkspace.prepare(dataRoot, bashTask("true").workflowId("..").build(), true))
                 .isInstanceOf(PathEscapeException.class);
-        assertThatThrownBy(() -> TaskWorkspace.prepare(dataRoot, bashTask("true").taskId("a/../../b").build()))
+        assertThatThrownBy(() -> TaskWorkspace.prepare(dataRoot, bashTask("true").taskId("a/../../b").build(), true))
                 .isInstanceOf(PathEscapeException.class);
     }
 
     @Test
     void missingOutputsAreNamedAsTheTaskDeclaredThem() throws IOException {
-        TaskWorkspace workspace = TaskWorkspace.prepare(dataRoot, bashTask("true").outputs("made.txt", "lost/never.txt").build());
+        TaskWorkspace workspace = TaskWorkspace.prepare(dataRoot, bashTask("true").outputs("made.txt", "lost/never.txt").build(), true);
         Files.writeString(workspace.outputs().get(0), "x");
 
         assertThat(workspace.missingOutputs()).containsExactly("lost/never.txt");
