@@ -11,7 +11,8 @@ import java.util.OptionalInt;
  * A slot's long-lived {@code bash} that runs bash apps, each command in a subshell of its own:
  * forking the running shell costs a fraction of starting {@code bash -c} from Java, and the
  * subshell keeps each task's directory, variables, options, traps and {@code exit} to itself, so
- * nothing one task does reaches the next. Every app sees this shell's pid as {@code $$}, as a
+ * nothing one task does reaches the next. A command of {@link StatelessBuiltins} alone (the
+ * tutorial's {@code echo hi > {outputs[0]}}) runs in the shell itself: it has nothing to keep. Every app sees this shell's pid as {@code $$}, as a
  * python app sees its slot's interpreter. Used by one task at a time.
  */
 final class BashSlotProcess {
@@ -51,11 +52,18 @@ final class BashSlotProcess {
     OptionalInt run(String command, Path workingDir, Path stdout, Path stderr, Integer walltimeSeconds)
             throws BashProcessExitedException, InterruptedException {
         String errors = stderr.equals(stdout) ? "2>&1" : "2>" + CommandTemplate.quote(stderr.toString());
-        String script = "( echo " + STARTED_LINE + "\n"
-                + "exec </dev/null >" + CommandTemplate.quote(stdout.toString()) + " " + errors + " || exit 126\n"
-                + "cd -- " + CommandTemplate.quote(workingDir.toString()) + " || exit 1\n"
-                + "eval " + CommandTemplate.quote(command) + "\n"
-                + "); printf '" + EXIT_LINE + "%d\\n' \"$?\"";
+        String streams = "</dev/null >" + CommandTemplate.quote(stdout.toString()) + " " + errors;
+        String enterDir = "cd -- " + CommandTemplate.quote(workingDir.toString());
+        String script = StatelessBuiltins.only(command)
+                // No fork: the command cannot change this shell, and the group's redirections end with it.
+                ? "echo " + STARTED_LINE + "\n"
+                        + "{ " + enterDir + " && eval " + CommandTemplate.quote(command) + "\n} " + streams
+                        + "; printf '" + EXIT_LINE + "%d\\n' \"$?\""
+                : "( echo " + STARTED_LINE + "\n"
+                        + "exec " + streams + " || exit 126\n"
+                        + enterDir + " || exit 1\n"
+                        + "eval " + CommandTemplate.quote(command) + "\n"
+                        + "); printf '" + EXIT_LINE + "%d\\n' \"$?\"";
         if (!shell.send(script)) {
             throw exited();
         }

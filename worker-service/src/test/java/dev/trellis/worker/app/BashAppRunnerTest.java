@@ -192,4 +192,31 @@ class BashAppRunnerTest {
         assertThat(broken.exitCode()).isEqualTo(2);
         assertThat(broken.stderrTail()).contains("syntax error");
     }
+
+    @Test
+    void aBuiltinOnlyCommandRunsInTheSlotShellItselfWithItsOwnStreamsAndDirectory() throws IOException {
+        AppOutcome echoed = run(bashTask("echo $BASH_SUBSHELL > {outputs[0]}; echo out; echo err >&2; echo \"$PWD\" >> {outputs[0]}")
+                .taskId("echoes").outputs("depth.txt"));
+        AppOutcome next = run(bashTask("pwd; echo $BASH_SUBSHELL").taskId("next"));
+
+        assertThat(echoed.succeeded()).as(echoed.error()).isTrue();
+        assertThat(workflowFile("depth.txt")).as("no subshell, run in its own directory")
+                .hasContent("0\n" + workflowFile("tasks/echoes"));
+        assertThat(echoed.stdoutTail()).isEqualTo("out");
+        assertThat(echoed.stderrTail()).isEqualTo("err");
+        assertThat(next.stdoutTail()).as("the next task, in a subshell, has its own directory and output files")
+                .isEqualTo(workflowFile("tasks/next") + "\n1");
+        assertThat(next.pid()).isEqualTo(echoed.pid());
+    }
+
+    @Test
+    void aBuiltinOnlyCommandThatFailsReportsItsExitCodeAndStderr() {
+        AppOutcome unwritable = run(bashTask("echo hi > /nonexistent-dir/out.txt").taskId("unwritable"));
+        AppOutcome fails = run(bashTask("echo before; false").taskId("fails"));
+
+        assertThat(unwritable.exitCode()).isEqualTo(1);
+        assertThat(unwritable.error()).contains("No such file or directory");
+        assertThat(fails.exitCode()).isEqualTo(1);
+        assertThat(fails.stdoutTail()).isEqualTo("before");
+    }
 }
