@@ -29,6 +29,7 @@ public final class WireCodec {
             .build();
 
     private static final TypeReference<List<TaskSpec>> TASK_LIST = new TypeReference<>() { };
+    private static final TypeReference<List<WorkflowSpec>> SPEC_LIST = new TypeReference<>() { };
 
     private WireCodec() {
     }
@@ -73,6 +74,16 @@ public final class WireCodec {
         ObjectMapper mapper = text.stripLeading().startsWith("{") ? SPEC_JSON : SPEC_YAML;
         try {
             return mapper.readValue(text, WorkflowSpec.class);
+        } catch (JacksonException e) {
+            throw new UnreadableMessageException(describe(e), e);
+        }
+    }
+
+    /** Parses a list of workflow documents (a JSON array or a YAML sequence), for a batch submission. */
+    public static List<WorkflowSpec> readSpecs(String text) {
+        ObjectMapper mapper = text.stripLeading().startsWith("[") ? SPEC_JSON : SPEC_YAML;
+        try {
+            return mapper.readValue(text, SPEC_LIST);
         } catch (JacksonException e) {
             throw new UnreadableMessageException(describe(e), e);
         }

@@ -76,9 +76,11 @@ public record SchedulerProperties(
 
     /**
      * @param maxTasks    the most tasks one workflow may hold
-     * @param maxSpecSize the largest workflow document accepted
+     * @param maxSpecSize the largest workflow document accepted (for a batch, the whole batch)
+     * @param maxBatchWorkflows the most workflows one batch submission may hold
      */
-    public record Limits(@DefaultValue("200000") int maxTasks, @DefaultValue("64MB") DataSize maxSpecSize) {
+    public record Limits(@DefaultValue("200000") int maxTasks, @DefaultValue("64MB") DataSize maxSpecSize,
+                         @DefaultValue("1000") int maxBatchWorkflows) {
     }
 
     /**

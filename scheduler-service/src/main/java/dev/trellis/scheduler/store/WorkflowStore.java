@@ -13,6 +13,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -35,12 +36,27 @@ public class WorkflowStore {
     }
 
     public void insertWorkflow(WorkflowRow workflow) {
-        jdbc.sql("""
+        insertWorkflows(List.of(workflow));
+    }
+
+    /** Inserts submitted workflows' rows in one batch. */
+    public void insertWorkflows(List<WorkflowRow> workflows) {
+        if (workflows.isEmpty()) {
+            return;
+        }
+        batch.batchUpdate("""
                         INSERT INTO workflows (id, name, status, spec, labels, sealed, submitted_at, task_count)
-                        VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?)""")
-                .params(workflow.id(), workflow.name(), workflow.status(), workflow.specJson(), workflow.labelsJson(),
-                        workflow.sealed(), Timestamp.from(workflow.submittedAt()), workflow.taskCount())
-                .update();
+                        VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?)""",
+                workflows, 1000, (ps, workflow) -> {
+                    ps.setObject(1, workflow.id());
+                    ps.setString(2, workflow.name());
+                    ps.setString(3, workflow.status());
+                    ps.setString(4, workflow.specJson());
+                    ps.setString(5, workflow.labelsJson());
+                    ps.setBoolean(6, workflow.sealed());
+                    ps.setTimestamp(7, Timestamp.from(workflow.submittedAt()));
+                    ps.setInt(8, workflow.taskCount());
+                });
     }
 
     public void insertTaskBatch(UUID workflowId, int seq, String tasksJson) {
@@ -61,9 +77,18 @@ public class WorkflowStore {
         jdbc.sql("UPDATE workflows SET sealed = true WHERE id = ?").param(workflowId).update();
     }
 
-    public void finishWorkflow(UUID workflowId, String status, Instant at) {
-        jdbc.sql("UPDATE workflows SET status = ?, finished_at = ? WHERE id = ?")
-                .params(status, at == null ? null : Timestamp.from(at), workflowId).update();
+    /** Stamps the workflows' end, each with its final status, in one batch. */
+    public void finishWorkflows(Map<UUID, String> statusById, Instant at) {
+        if (statusById.isEmpty()) {
+            return;
+        }
+        Timestamp finishedAt = at == null ? null : Timestamp.from(at);
+        batch.batchUpdate("UPDATE workflows SET status = ?, finished_at = ? WHERE id = ?",
+                List.copyOf(statusById.entrySet()), 1000, (ps, finished) -> {
+                    ps.setString(1, finished.getValue());
+                    ps.setTimestamp(2, finishedAt);
+                    ps.setObject(3, finished.getKey());
+                });
     }
 
     public void updateWorkflowStatus(UUID workflowId, String status) {
@@ -76,10 +101,14 @@ public class WorkflowStore {
      * caller's transaction; a task already stored fails the whole COPY (primary key).
      */
     public void insertNewTasks(UUID workflowId, List<TaskRow> tasks, Instant at) {
-        if (tasks.isEmpty()) {
+        insertNewTasks(Map.of(workflowId, tasks), at);
+    }
+
+    /** {@link #insertNewTasks(UUID, List, Instant)} for several workflows, in one {@code COPY}. */
+    public void insertNewTasks(Map<UUID, List<TaskRow>> tasksByWorkflow, Instant at) {
+        if (tasksByWorkflow.values().stream().allMatch(List::isEmpty)) {
             return;
         }
-        String workflow = workflowId.toString();
         String updatedAt = at.toString();
         batch.execute((ConnectionCallback<Long>) connection -> {
             CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("""
@@ -87,18 +116,21 @@ public class WorkflowStore {
                     FROM STDIN (FORMAT text)""");
             try {
                 StringBuilder lines = new StringBuilder(COPY_CHUNK_CHARS + 1024);
-                for (TaskRow task : tasks) {
-                    lines.append(workflow).append('\t');
-                    appendCopyValue(task.taskId(), lines);
-                    appendCopyValue(task.appName(), lines);
-                    appendCopyValue(task.state(), lines);
-                    lines.append(task.attempt()).append('\t');
-                    appendCopyValue(task.site(), lines);
-                    appendCopyValue(task.resultJson(), lines);
-                    appendCopyValue(task.error(), lines);
-                    lines.append(updatedAt).append('\n');
-                    if (lines.length() >= COPY_CHUNK_CHARS) {
-                        writeCopyData(copy, lines);
+                for (Map.Entry<UUID, List<TaskRow>> workflowTasks : tasksByWorkflow.entrySet()) {
+                    String workflow = workflowTasks.getKey().toString();
+                    for (TaskRow task : workflowTasks.getValue()) {
+                        lines.append(workflow).append('\t');
+                        appendCopyValue(task.taskId(), lines);
+                        appendCopyValue(task.appName(), lines);
+                        appendCopyValue(task.state(), lines);
+                        lines.append(task.attempt()).append('\t');
+                        appendCopyValue(task.site(), lines);
+                        appendCopyValue(task.resultJson(), lines);
+                        appendCopyValue(task.error(), lines);
+                        lines.append(updatedAt).append('\n');
+                        if (lines.length() >= COPY_CHUNK_CHARS) {
+                            writeCopyData(copy, lines);
+                        }
                     }
                 }
                 writeCopyData(copy, lines);
@@ -141,6 +173,13 @@ public class WorkflowStore {
 
     /** Inserts new tasks or overwrites the state of known ones, all in one batch. */
     public void upsertTasks(UUID workflowId, List<TaskRow> tasks, Instant at) {
+        upsertTasks(Map.of(workflowId, tasks), at);
+    }
+
+    /** {@link #upsertTasks(UUID, List, Instant)} for several workflows, in one batch. */
+    public void upsertTasks(Map<UUID, List<TaskRow>> tasksByWorkflow, Instant at) {
+        List<Map.Entry<UUID, TaskRow>> tasks = new ArrayList<>();
+        tasksByWorkflow.forEach((workflowId, rows) -> rows.forEach(row -> tasks.add(Map.entry(workflowId, row))));
         if (tasks.isEmpty()) {
             return;
         }
@@ -151,8 +190,9 @@ public class WorkflowStore {
                         ON CONFLICT (workflow_id, task_id) DO UPDATE SET
                           state = excluded.state, attempt = excluded.attempt, site = excluded.site,
                           result = excluded.result, error = excluded.error, updated_at = excluded.updated_at""",
-                tasks, 1000, (ps, task) -> {
-                    ps.setObject(1, workflowId);
+                tasks, 1000, (ps, workflowTask) -> {
+                    TaskRow task = workflowTask.getValue();
+                    ps.setObject(1, workflowTask.getKey());
                     ps.setString(2, task.taskId());
                     ps.setString(3, task.appName());
                     ps.setString(4, task.state());

@@ -57,10 +57,32 @@ class WorkflowController {
             throw new SpecTooLargeException(body.length, properties.limits().maxSpecSize().toBytes());
         }
         WorkflowSpec spec = WireCodec.readSpec(new String(body, StandardCharsets.UTF_8));
-        WorkflowCoordinator.ActiveWorkflowSummary summary = coordinator.submit(spec, sealed);
-        String href = "/api/workflows/" + summary.id();
-        return ResponseEntity.created(URI.create(href))
-                .body(new SubmissionView(summary.id().toString(), summary.name(), summary.status(), summary.taskCount(), href));
+        SubmissionView submission = submissionView(coordinator.submit(spec, sealed));
+        return ResponseEntity.created(URI.create(submission.href())).body(submission);
+    }
+
+    /**
+     * Submits several workflows at once (a JSON array or YAML sequence of workflow documents), in
+     * one transaction: all are accepted, or none (an invalid one is named by its index). Each is a
+     * workflow of its own; the answer lists them in the order given.
+     */
+    @PostMapping(path = "/batch", consumes = {"application/json", "application/yaml", "application/x-yaml", "text/yaml", "text/plain"})
+    @ResponseStatus(HttpStatus.CREATED)
+    List<SubmissionView> submitBatch(@RequestBody byte[] body, @RequestParam(defaultValue = "true") boolean sealed) {
+        if (body.length > properties.limits().maxSpecSize().toBytes()) {
+            throw new SpecTooLargeException(body.length, properties.limits().maxSpecSize().toBytes());
+        }
+        List<WorkflowSpec> specs = WireCodec.readSpecs(new String(body, StandardCharsets.UTF_8));
+        if (specs.isEmpty() || specs.size() > properties.limits().maxBatchWorkflows()) {
+            throw new InvalidParameterException("body", specs.size() + " workflows",
+                    "a batch of 1 to " + properties.limits().maxBatchWorkflows() + " workflows (trellis.scheduler.limits.max-batch-workflows)");
+        }
+        return coordinator.submitAll(specs, sealed).stream().map(WorkflowController::submissionView).toList();
+    }
+
+    private static SubmissionView submissionView(WorkflowCoordinator.ActiveWorkflowSummary summary) {
+        return new SubmissionView(summary.id().toString(), summary.name(), summary.status(), summary.taskCount(),
+                "/api/workflows/" + summary.id());
     }
 
     @GetMapping("/{id}")

@@ -1,6 +1,8 @@
 package dev.trellis.scheduler.workflow;
 
+import dev.trellis.engine.plan.InvalidWorkflowException;
 import dev.trellis.engine.plan.PlannedTask;
+import dev.trellis.engine.plan.SpecProblem;
 import dev.trellis.engine.plan.WorkflowPlan;
 import dev.trellis.engine.plan.WorkflowPlanner;
 import dev.trellis.engine.run.PersistedTask;
@@ -42,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,6 +67,11 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
     private static final String LOST = "LOST";
     /** Attempt status for an attempt in flight when its task was cancelled: its outcome no longer counts. */
     private static final String CANCELLED = "CANCELLED";
+    /**
+     * Workflows whose report-batch rows share a transaction (bounding how many monitors one thread
+     * holds at once, each a stack frame).
+     */
+    static final int WORKFLOWS_PER_TRANSACTION = 500;
 
     private final WorkflowStore store;
     private final WorkflowPlanner planner;
@@ -100,33 +108,78 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
      * @param sealed false to accept more tasks later ({@link #addTasks}) until {@link #seal}
      */
     public ActiveWorkflowSummary submit(WorkflowSpec spec, boolean sealed) {
-        WorkflowPlan plan = planner.plan(spec);
-        WorkflowRun run = sealed ? WorkflowRun.sealed(plan) : WorkflowRun.open(plan);
-        UUID id = UUID.randomUUID();
-        String name = spec.name() == null || spec.name().isBlank() ? "workflow" : spec.name();
+        return submitAll(List.of(spec), sealed).get(0);
+    }
+
+    /**
+     * Validates every spec, then persists and starts them all in one transaction: nothing is
+     * stored when any spec is invalid (the problems' paths then start with the spec's index, as
+     * in {@code $[3].tasks[0].app}) or when the transaction fails.
+     */
+    public List<ActiveWorkflowSummary> submitAll(List<WorkflowSpec> specs, boolean sealed) {
+        List<WorkflowPlan> plans = plans(specs);
         Instant now = clock.instant();
-        ActiveWorkflow workflow = new ActiveWorkflow(id, name, run, 0, now);
-        synchronized (workflow) {
-            active.put(id, workflow);
-            log.info("workflow {} '{}' submitted with {} tasks{}", id, name, plan.size(), sealed ? "" : " (open for more)");
-            // The first step (ready tasks dispatched, cache hits taken) is settled before anything is
-            // written, so each task row is written once, in the transaction that stores the workflow.
+        List<Pending> submitted = new ArrayList<>(specs.size());
+        for (int i = 0; i < specs.size(); i++) {
+            WorkflowSpec spec = specs.get(i);
+            WorkflowPlan plan = plans.get(i);
+            WorkflowRun run = sealed ? WorkflowRun.sealed(plan) : WorkflowRun.open(plan);
+            String name = spec.name() == null || spec.name().isBlank() ? "workflow" : spec.name();
+            ActiveWorkflow workflow = new ActiveWorkflow(UUID.randomUUID(), name, run, 0, now);
             Outcome outcome = new Outcome();
-            outcome.newWorkflow = new WorkflowRow(id, name, WorkflowStatus.RUNNING.name(), WireCodec.writeString(spec),
+            outcome.newWorkflow = new WorkflowRow(workflow.id, name, WorkflowStatus.RUNNING.name(), WireCodec.writeString(spec),
                     WireCodec.writeString(spec.labels()), sealed, now, null, plan.size());
-            absorb(workflow, workflow.run.start(now), now, outcome);
+            submitted.add(new Pending(workflow, outcome));
+        }
+        // Every monitor is taken before any workflow becomes visible in `active`, so no other thread can hold one.
+        holdingAll(submitted, 0, () -> {
+            for (Pending pending : submitted) {
+                ActiveWorkflow workflow = pending.workflow();
+                active.put(workflow.id, workflow);
+                log.info("workflow {} '{}' submitted with {} tasks{}", workflow.id, workflow.name, workflow.run.plan().size(),
+                        sealed ? "" : " (open for more)");
+                // The first step (ready tasks dispatched, cache hits taken) is settled before anything is
+                // written, so each task row is written once, in the transaction that stores the workflow.
+                absorb(workflow, workflow.run.start(now), now, pending.outcome());
+            }
             try {
-                persistAndSend(workflow, outcome, now);
+                persistAndSend(submitted, now);
             } catch (RuntimeException e) {
-                if (store.findWorkflow(id).isEmpty()) {
-                    // Nothing was stored: the submission failed as a whole, and its dispatches never happened.
-                    active.remove(id);
-                    workflow.siteOf.forEach((taskId, site) -> load.moved(site, workflow.run.state(taskId), TaskState.WAITING));
+                for (Pending pending : submitted) {
+                    ActiveWorkflow workflow = pending.workflow();
+                    if (store.findWorkflow(workflow.id).isEmpty()) {
+                        // Nothing was stored: the submission failed as a whole, and its dispatches never happened.
+                        active.remove(workflow.id);
+                        workflow.siteOf.forEach((taskId, site) -> load.moved(site, workflow.run.state(taskId), TaskState.WAITING));
+                    }
                 }
                 throw e;
             }
+        });
+        return submitted.stream().map(Pending::workflow)
+                .map(w -> new ActiveWorkflowSummary(w.id, w.name, w.run.status().name(), w.run.plan().size())).toList();
+    }
+
+    /** Plans every spec, or throws one {@link InvalidWorkflowException} with the problems of all of them. */
+    private List<WorkflowPlan> plans(List<WorkflowSpec> specs) {
+        if (specs.size() == 1) {
+            return List.of(planner.plan(specs.get(0)));
         }
-        return new ActiveWorkflowSummary(id, name, run.status().name(), run.plan().size());
+        List<WorkflowPlan> plans = new ArrayList<>(specs.size());
+        List<SpecProblem> problems = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            try {
+                plans.add(planner.plan(specs.get(i)));
+            } catch (InvalidWorkflowException e) {
+                String index = "$[" + i + "]";
+                e.problems().forEach(problem -> problems.add(new SpecProblem(problem.path() == null ? index
+                        : index + problem.path().substring(problem.path().startsWith("$") ? 1 : 0), problem.code(), problem.message())));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidWorkflowException(problems);
+        }
+        return plans;
     }
 
     /** Adds tasks to an open workflow; they may depend on its existing tasks. */
@@ -202,39 +255,56 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         }
     }
 
-    /** Applies a batch of worker reports, in order, persisting once per workflow. */
+    /**
+     * Applies a batch of worker reports, in order, and persists what they changed in one
+     * transaction per {@link #WORKFLOWS_PER_TRANSACTION} workflows: many small workflows cost a
+     * transaction per batch, not one each.
+     */
     public void onReports(List<ResultMessage> reports) {
-        Map<UUID, List<ResultMessage>> byWorkflow = new LinkedHashMap<>();
+        Map<UUID, List<ResultMessage>> byWorkflow = new TreeMap<>(); // one order for every thread that takes several monitors
         for (ResultMessage report : reports) {
             parseId(report.workflowId()).ifPresent(id -> byWorkflow.computeIfAbsent(id, k -> new ArrayList<>()).add(report));
         }
+        List<Map.Entry<ActiveWorkflow, List<ResultMessage>>> reported = new ArrayList<>(byWorkflow.size());
         byWorkflow.forEach((id, workflowReports) -> {
             ActiveWorkflow workflow = active.get(id);
-            if (workflow == null) {
-                return; // finished or unknown: a late duplicate changes nothing
-            }
-            synchronized (workflow) {
-                Instant now = clock.instant();
-                Outcome outcome = new Outcome();
-                for (ResultMessage report : workflowReports) {
-                    // A cancelled task's attempt was ended here; the block's report of the kill must not overwrite it.
-                    if (!workflow.run.plan().contains(report.taskId())
-                            || workflow.run.state(report.taskId()) == TaskState.CANCELLED) {
-                        continue;
-                    }
-                    outcome.reported(attemptRow(id, report));
-                    absorb(workflow, event(workflow, report, now), now, outcome);
-                    if (report.status() == AttemptStatus.SUCCEEDED && workflow.run.state(report.taskId()) == TaskState.SUCCEEDED
-                            && workflow.run.attempt(report.taskId()) == report.attempt()) {
-                        for (String follower : memoizer.succeeded(workflow.memo, id, workflow.name, workflow.run,
-                                report.taskId(), report.result(), now)) {
-                            absorb(workflow, workflow.run.onCached(follower, report.result(), now), now, outcome);
-                        }
-                    }
-                }
-                persistAndSend(workflow, outcome, now);
+            if (workflow != null) { // else finished or unknown: a late duplicate changes nothing
+                reported.add(Map.entry(workflow, workflowReports));
             }
         });
+        for (int from = 0; from < reported.size(); from += WORKFLOWS_PER_TRANSACTION) {
+            List<Map.Entry<ActiveWorkflow, List<ResultMessage>>> chunk =
+                    reported.subList(from, Math.min(reported.size(), from + WORKFLOWS_PER_TRANSACTION));
+            List<Pending> changed = new ArrayList<>(chunk.size());
+            chunk.forEach(entry -> changed.add(new Pending(entry.getKey(), new Outcome())));
+            holdingAll(changed, 0, () -> {
+                Instant now = clock.instant();
+                for (int i = 0; i < chunk.size(); i++) {
+                    absorbReports(changed.get(i).workflow(), chunk.get(i).getValue(), now, changed.get(i).outcome());
+                }
+                persistAndSend(changed, now);
+            });
+        }
+    }
+
+    private void absorbReports(ActiveWorkflow workflow, List<ResultMessage> reports, Instant now, Outcome outcome) {
+        UUID id = workflow.id;
+        for (ResultMessage report : reports) {
+            // A cancelled task's attempt was ended here; the block's report of the kill must not overwrite it.
+            if (!workflow.run.plan().contains(report.taskId())
+                    || workflow.run.state(report.taskId()) == TaskState.CANCELLED) {
+                continue;
+            }
+            outcome.reported(attemptRow(id, report));
+            absorb(workflow, event(workflow, report, now), now, outcome);
+            if (report.status() == AttemptStatus.SUCCEEDED && workflow.run.state(report.taskId()) == TaskState.SUCCEEDED
+                    && workflow.run.attempt(report.taskId()) == report.attempt()) {
+                for (String follower : memoizer.succeeded(workflow.memo, id, workflow.name, workflow.run,
+                        report.taskId(), report.result(), now)) {
+                    absorb(workflow, workflow.run.onCached(follower, report.result(), now), now, outcome);
+                }
+            }
+        }
     }
 
     /**
@@ -416,23 +486,61 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
     }
 
     private void persistAndSend(ActiveWorkflow workflow, Outcome outcome, Instant now) {
-        settleCacheCandidates(workflow, outcome, now);
+        persistAndSend(List.of(new Pending(workflow, outcome)), now);
+    }
+
+    /**
+     * Writes what the workflows' steps changed in one transaction, then sends their attempts and
+     * cancellations. The caller holds every one of the workflows' monitors.
+     */
+    private void persistAndSend(List<Pending> changed, Instant now) {
+        if (changed.isEmpty()) {
+            return;
+        }
+        changed.forEach(pending -> settleCacheCandidates(pending.workflow(), pending.outcome(), now));
         transaction.executeWithoutResult(status -> {
-            if (outcome.newWorkflow != null) {
-                store.insertWorkflow(outcome.newWorkflow);
-                store.insertNewTasks(workflow.id, taskRows(workflow, workflow.run.plan().tasks().stream().map(PlannedTask::id).toList()), now);
-            } else {
-                store.upsertTasks(workflow.id, taskRows(workflow, outcome.changedTasks), now);
+            List<WorkflowRow> newWorkflows = new ArrayList<>();
+            Map<UUID, List<TaskRow>> newTasks = new LinkedHashMap<>();
+            Map<UUID, List<TaskRow>> changedTasks = new LinkedHashMap<>();
+            List<AttemptRow> newAttempts = new ArrayList<>();
+            List<AttemptRow> attemptUpdates = new ArrayList<>();
+            Map<UUID, String> finished = new LinkedHashMap<>();
+            for (Pending pending : changed) {
+                ActiveWorkflow workflow = pending.workflow();
+                Outcome outcome = pending.outcome();
+                if (outcome.newWorkflow != null) {
+                    newWorkflows.add(outcome.newWorkflow);
+                    newTasks.put(workflow.id, taskRows(workflow, workflow.run.plan().tasks().stream().map(PlannedTask::id).toList()));
+                } else {
+                    changedTasks.put(workflow.id, taskRows(workflow, outcome.changedTasks));
+                }
+                newAttempts.addAll(outcome.newAttempts);
+                attemptUpdates.addAll(outcome.attemptUpdates);
+                if (outcome.finishedAs != null) {
+                    finished.put(workflow.id, outcome.finishedAs.name());
+                }
             }
-            store.insertAttempts(outcome.newAttempts);
-            store.updateAttempts(outcome.attemptUpdates);
-            if (outcome.finishedAs != null) {
-                // Stamped once the task rows are written: finishedAt means every result is stored.
-                store.finishWorkflow(workflow.id, outcome.finishedAs.name(), clock.instant());
-            }
+            store.insertWorkflows(newWorkflows);
+            store.insertNewTasks(newTasks, now);
+            store.upsertTasks(changedTasks, now);
+            store.insertAttempts(newAttempts);
+            store.updateAttempts(attemptUpdates);
+            // Stamped once the task rows are written: finishedAt means every result is stored.
+            store.finishWorkflows(finished, clock.instant());
         });
-        dispatcher.send(outcome.messages);
-        dispatcher.sendCancels(outcome.cancels);
+        List<TaskMessage> messages = new ArrayList<>();
+        List<CancelMessage> cancels = new ArrayList<>();
+        changed.forEach(pending -> {
+            messages.addAll(pending.outcome().messages);
+            cancels.addAll(pending.outcome().cancels);
+        });
+        dispatcher.send(messages);
+        dispatcher.sendCancels(cancels);
+        changed.forEach(pending -> published(pending.workflow(), pending.outcome(), now));
+    }
+
+    /** What follows a workflow's written and sent step: its events, and its end if it ended. */
+    private void published(ActiveWorkflow workflow, Outcome outcome, Instant now) {
         events.published(workflow.id, outcome.changes, outcome.finishedAs);
         if (outcome.finishedAs != null) {
             memoizer.finished(workflow.memo, workflow.id, workflow.name, now);
@@ -446,6 +554,21 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
                     workflow.id, workflow.name, outcome.finishedAs, workflow.run.count(TaskState.SUCCEEDED),
                     workflow.run.count(TaskState.CACHED), workflow.run.count(TaskState.FAILED),
                     workflow.run.count(TaskState.DEPENDENCY_FAILED), workflow.run.count(TaskState.CANCELLED));
+        }
+    }
+
+    /**
+     * Runs {@code body} holding the monitors of {@code pending}'s workflows from {@code from} on,
+     * taken in list order; a thread holding several takes them in workflow-id order (or holds new
+     * workflows no other thread can see), and any other thread holds one at a time, so none deadlock.
+     */
+    private static void holdingAll(List<Pending> pending, int from, Runnable body) {
+        if (from == pending.size()) {
+            body.run();
+            return;
+        }
+        synchronized (pending.get(from).workflow()) {
+            holdingAll(pending, from + 1, body);
         }
     }
 
@@ -469,6 +592,10 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
                 report.stdoutTail(), report.stderrTail(), null,
                 Instant.ofEpochMilli(report.startedAtMillis()),
                 started ? null : Instant.ofEpochMilli(report.finishedAtMillis()));
+    }
+
+    /** A workflow and what its steps produced, to be written and sent with others'. */
+    private record Pending(ActiveWorkflow workflow, Outcome outcome) {
     }
 
     /** What applying steps produced: rows to write, then attempts and cancellations to send once they are written. */

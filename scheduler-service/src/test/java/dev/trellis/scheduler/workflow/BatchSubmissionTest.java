@@ -1,0 +1,137 @@
+package dev.trellis.scheduler.workflow;
+
+import dev.trellis.protocol.WireCodec;
+import dev.trellis.protocol.api.SubmissionView;
+import dev.trellis.protocol.api.WorkflowView;
+import dev.trellis.scheduler.SchedulerIntegrationTest;
+import dev.trellis.scheduler.TestBlocks;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import static dev.trellis.scheduler.workflow.WorkflowApi.WORKFLOWS;
+import static dev.trellis.scheduler.workflow.WorkflowApi.problem;
+import static dev.trellis.scheduler.workflow.WorkflowApi.resultOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code POST /api/workflows/batch}: many workflows in one request and one transaction, each then
+ * a workflow of its own; all accepted or none.
+ */
+@SchedulerIntegrationTest
+class BatchSubmissionTest {
+
+    @Value("${local.server.port}")
+    int port;
+
+    private WorkflowApi api;
+
+    @BeforeAll
+    static void startBlocks() {
+        TestBlocks.ensure("threads", 4);
+        TestBlocks.ensure("pilot", 2);
+    }
+
+    @BeforeEach
+    void client() {
+        api = new WorkflowApi(port);
+    }
+
+    @Test
+    void eachWorkflowOfABatchRunsOnItsOwnAndAnswersInTheOrderGiven() {
+        String prefix = "batch-" + UUID.randomUUID();
+        HttpResponse<String> response = api.post(WORKFLOWS + "/batch", """
+                - name: %1$s-chain
+                  apps: {sum: {type: java, function: sum}, echo: {type: java, function: echo}}
+                  tasks:
+                    - {id: a, app: sum, args: {values: [1, 2]}}
+                    - {id: b, app: echo, args: {value: "${a.result}"}}
+                - name: %1$s-failing
+                  settings: {errorPolicy: lazy}
+                  apps: {sum: {type: java, function: sum}, echo: {type: java, function: echo}}
+                  tasks:
+                    - {id: broken, app: sum, args: {values: not-a-list}}
+                    - {id: fine, app: echo, args: {value: 7}}
+                - name: %1$s-single
+                  apps: {echo: {type: java, function: echo}}
+                  tasks: [{id: only, app: echo, args: {value: 42}}]
+                """.formatted(prefix));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        List<SubmissionView> submissions = List.of(WireCodec.readValue(response.body(), SubmissionView[].class));
+        assertThat(submissions).extracting(SubmissionView::name)
+                .containsExactly(prefix + "-chain", prefix + "-failing", prefix + "-single");
+        assertThat(submissions).extracting(SubmissionView::id).doesNotHaveDuplicates();
+        assertThat(submissions).extracting(SubmissionView::taskCount).containsExactly(2, 2, 1);
+
+        WorkflowView chain = api.awaitFinished(submissions.get(0).id());
+        WorkflowView failing = api.awaitFinished(submissions.get(1).id());
+        WorkflowView single = api.awaitFinished(submissions.get(2).id());
+        assertThat(chain.status()).isEqualTo("SUCCEEDED");
+        assertThat(resultOf(chain, "b")).isEqualTo(3);
+        assertThat(failing.status()).as("one workflow's failure stays its own").isEqualTo("FAILED");
+        assertThat(resultOf(failing, "fine")).isEqualTo(7);
+        assertThat(single.status()).isEqualTo("SUCCEEDED");
+        assertThat(resultOf(single, "only")).isEqualTo(42);
+    }
+
+    @Test
+    void manySmallWorkflowsOfABatchAllFinishWithTheirOwnResults() {
+        String name = "batch-many-" + UUID.randomUUID();
+        List<Map<String, Object>> documents = IntStream.range(0, 60).mapToObj(i -> Map.<String, Object>of(
+                "name", name,
+                "labels", Map.of("index", String.valueOf(i)),
+                "apps", Map.of("echo", Map.of("type", "java", "function", "echo")),
+                "tasks", List.of(Map.of("id", "only", "app", "echo", "args", Map.of("value", i))))).toList();
+
+        HttpResponse<String> response = api.http().post(WORKFLOWS + "/batch", "application/json", WireCodec.writeString(documents));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        List<SubmissionView> submissions = List.of(WireCodec.readValue(response.body(), SubmissionView[].class));
+        assertThat(submissions).hasSize(60);
+        for (int i = 0; i < submissions.size(); i++) {
+            WorkflowView done = api.awaitFinished(submissions.get(i).id());
+            assertThat(done.status()).isEqualTo("SUCCEEDED");
+            assertThat(done.labels()).containsEntry("index", String.valueOf(i));
+            assertThat(resultOf(done, "only")).isEqualTo(i);
+            assertThat(done.finishedAtMillis()).isNotNull();
+        }
+    }
+
+    @Test
+    void anInvalidWorkflowInABatchIsNamedByItsIndexAndNoneIsStored() {
+        String name = "batch-rejected-" + UUID.randomUUID();
+        Map<String, Object> problem = problem(api.post(WORKFLOWS + "/batch", """
+                - name: %1$s
+                  apps: {echo: {type: java, function: echo}}
+                  tasks: [{id: fine, app: echo, args: {value: 1}}]
+                - name: %1$s
+                  apps: {echo: {type: java, function: echo}}
+                  tasks: [{id: wrong, app: ehco, args: {value: 1}}]
+                """.formatted(name)), 400);
+
+        assertThat(problem).containsEntry("type", "https://trellis.dev/problems/invalid-workflow");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> errors = (List<Map<String, Object>>) problem.get("errors");
+        assertThat(errors).singleElement().satisfies(error ->
+                assertThat(error).containsEntry("path", "$[1].tasks[0].app").containsEntry("code", "unknown-app"));
+        assertThat(api.listByName(name)).as("the valid one was not accepted either").isEmpty();
+    }
+
+    @Test
+    void anEmptyBatchOrOneThatIsNoListIsABadRequest() {
+        Map<String, Object> empty = problem(api.http().post(WORKFLOWS + "/batch", "application/json", "[]"), 400);
+        Map<String, Object> notAList = problem(api.http().post(WORKFLOWS + "/batch", "application/json",
+                "{\"name\": \"x\", \"tasks\": []}"), 400);
+
+        assertThat((String) empty.get("detail")).contains("a batch of 1 to 1000 workflows");
+        assertThat(notAList).containsEntry("type", "https://trellis.dev/problems/malformed-workflow");
+    }
+}
