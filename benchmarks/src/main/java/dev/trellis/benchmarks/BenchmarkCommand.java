@@ -120,7 +120,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
             // Cheapest first; the large DAG last, since it is cancelled rather than run.
             if (scenarios.contains(Scenario.LATENCY)) trellis.latency();
             if (scenarios.contains(Scenario.WORKFLOW)) trellis.oneWorkflow();
-            if (scenarios.contains(Scenario.INDEPENDENT)) trellis.independentSubmissions();
+            if (scenarios.contains(Scenario.INDEPENDENT)) {
+                trellis.independentSubmissions();
+                trellis.independentBatches();
+            }
             if (scenarios.contains(Scenario.BASH)) trellis.bash();
             if (scenarios.contains(Scenario.CHAINS)) trellis.chains();
             if (scenarios.contains(Scenario.FAN)) trellis.fanOutFanIn();

@@ -5,8 +5,11 @@ import dev.trellis.protocol.api.SubmissionView;
 import dev.trellis.protocol.api.WorkflowView;
 import dev.trellis.standalone.RestClient;
 
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 /** Submits workflows and waits for them over the scheduler's REST API. */
 final class SchedulerClient {
@@ -25,6 +28,54 @@ final class SchedulerClient {
             throw new IllegalStateException("submission refused (HTTP " + response.statusCode() + "): " + response.body());
         }
         return WireCodec.readValue(response.body(), SubmissionView.class);
+    }
+
+    /** Submits a batch document ({@code POST /api/workflows/batch}). */
+    List<SubmissionView> submitBatch(String document) {
+        HttpResponse<String> response = rest.post("/api/workflows/batch", "application/json", document);
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("batch refused (HTTP " + response.statusCode() + "): " + response.body());
+        }
+        return List.of(WireCodec.readValue(response.body(), SubmissionView[].class));
+    }
+
+    /**
+     * Waits until no workflow named {@code name} runs, polling the list (one request, not one per
+     * workflow); fails unless every one SUCCEEDED. @return the latest of their {@code finishedAtMillis}
+     */
+    long awaitAllSucceeded(String name, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + LONGEST_WAIT.toNanos();
+        while (!list(name, "RUNNING", 0, 1).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("workflows named " + name + " still ran after " + LONGEST_WAIT);
+            }
+            Thread.sleep(20);
+        }
+        long lastFinished = 0;
+        int succeeded = 0;
+        for (int page = 0; ; page++) {
+            List<WorkflowView> views = list(name, null, page, 500);
+            for (WorkflowView view : views) {
+                if (!"SUCCEEDED".equals(view.status())) {
+                    throw new IllegalStateException("workflow " + view.id() + " ended " + view.status());
+                }
+                succeeded++;
+                lastFinished = Math.max(lastFinished, view.finishedAtMillis());
+            }
+            if (views.size() < 500) {
+                break;
+            }
+        }
+        if (succeeded != count) {
+            throw new IllegalStateException(succeeded + " workflows named " + name + " succeeded, not " + count);
+        }
+        return lastFinished;
+    }
+
+    private List<WorkflowView> list(String name, String status, int page, int size) {
+        String query = "/api/workflows?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "&page=" + page + "&size=" + size
+                + (status == null ? "" : "&status=" + status);
+        return List.of(WireCodec.readValue(rest.get(query).body(), WorkflowView[].class));
     }
 
     /** Long-polls {@code /wait} until the workflow has finished; fails unless it SUCCEEDED. */

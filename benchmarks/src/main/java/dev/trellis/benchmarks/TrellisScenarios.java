@@ -27,6 +27,8 @@ final class TrellisScenarios {
 
     private static final long MIB = 1024 * 1024;
     private static final int LATENCY_WARM_UP = 20;
+    /** Workflows per batch submission in {@link #independentBatches()}. */
+    private static final int BATCH_WORKFLOWS = 1_000;
 
     private final SchedulerClient scheduler;
     private final RestClient checkpoints;
@@ -55,25 +57,55 @@ final class TrellisScenarios {
         out.accept(throughput("noop_tasks_one_workflow", tasks, seconds, 10_000.0, Map.of("tasks", tasks)));
     }
 
-    /** Single-task workflows from several client threads at once, then each waited for. */
+    /**
+     * Single-task workflows from several client threads at once, one {@code POST} each, then waited
+     * for as a whole (a list query, not a request per workflow, so waiting does not compete).
+     */
     void independentSubmissions() throws Exception {
         int tasks = sizes.tasks();
+        String name = "bench-single-" + System.currentTimeMillis();
+        String document = WorkflowDocuments.noOps(name, 1);
         ExecutorService clients = Executors.newFixedThreadPool(sizes.submitters());
         try {
             long began = System.currentTimeMillis();
             List<Future<SubmissionView>> submissions = new ArrayList<>(tasks);
             for (int i = 0; i < tasks; i++) {
-                String document = WorkflowDocuments.noOps("bench-single", 1);
                 submissions.add(clients.submit(() -> scheduler.submit(document)));
             }
-            long lastFinished = began;
             for (Future<SubmissionView> submission : submissions) {
-                WorkflowView done = scheduler.awaitSucceeded(submission.get().id());
-                lastFinished = Math.max(lastFinished, done.finishedAtMillis());
+                submission.get();
             }
+            long lastFinished = scheduler.awaitAllSucceeded(name, tasks);
             double seconds = (lastFinished - began) / 1e3;
             out.accept(throughput("noop_tasks_independent_workflows", tasks, seconds, 10_000.0,
                     Map.of("workflows", tasks, "submitterThreads", sizes.submitters())));
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    /**
+     * The same number of one-task workflows sent as batches of {@link #BATCH_WORKFLOWS}
+     * ({@code POST /api/workflows/batch}) from the same client threads, then waited for as a whole.
+     */
+    void independentBatches() throws Exception {
+        int tasks = sizes.tasks();
+        String name = "bench-batch-" + System.currentTimeMillis();
+        ExecutorService clients = Executors.newFixedThreadPool(sizes.submitters());
+        try {
+            long began = System.currentTimeMillis();
+            List<Future<List<SubmissionView>>> batches = new ArrayList<>();
+            for (int from = 0; from < tasks; from += BATCH_WORKFLOWS) {
+                String document = WorkflowDocuments.oneTaskWorkflows(name, Math.min(BATCH_WORKFLOWS, tasks - from));
+                batches.add(clients.submit(() -> scheduler.submitBatch(document)));
+            }
+            for (Future<List<SubmissionView>> batch : batches) {
+                batch.get();
+            }
+            long lastFinished = scheduler.awaitAllSucceeded(name, tasks);
+            double seconds = (lastFinished - began) / 1e3;
+            out.accept(throughput("noop_tasks_independent_workflows_batched", tasks, seconds, 10_000.0,
+                    Map.of("workflows", tasks, "workflowsPerBatch", BATCH_WORKFLOWS, "submitterThreads", sizes.submitters())));
         } finally {
             clients.shutdownNow();
         }

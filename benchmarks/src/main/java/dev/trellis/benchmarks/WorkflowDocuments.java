@@ -22,6 +22,15 @@ public final class WorkflowDocuments {
         return document(name, Map.of(), Map.of("echo", ECHO_APP), List.of(echoTemplate("noop-{i}", count, "{i}")));
     }
 
+    /** {@code workflows} one-task workflows as one batch document, for {@code POST /api/workflows/batch}. */
+    static String oneTaskWorkflows(String name, int workflows) {
+        List<Map<String, Object>> batch = new ArrayList<>(workflows);
+        for (int i = 0; i < workflows; i++) {
+            batch.add(workflow(name, Map.of(), Map.of("echo", ECHO_APP), List.of(echoTask("noop", String.valueOf(i)))));
+        }
+        return WireCodec.writeString(batch);
+    }
+
     /** One no-op task that may run only at {@code site}. */
     static String pinnedNoOp(String name, String site) {
         Map<String, Object> app = new LinkedHashMap<>(ECHO_APP);
@@ -74,11 +83,16 @@ public final class WorkflowDocuments {
     }
 
     private static String document(String name, Map<String, Object> settings, Map<String, Object> apps, List<Map<String, Object>> tasks) {
+        return WireCodec.writeString(workflow(name, settings, apps, tasks));
+    }
+
+    private static Map<String, Object> workflow(String name, Map<String, Object> settings, Map<String, Object> apps,
+                                                List<Map<String, Object>> tasks) {
         Map<String, Object> workflow = new LinkedHashMap<>();
         workflow.put("name", name);
         workflow.put("settings", settings);
         workflow.put("apps", apps);
         workflow.put("tasks", tasks);
-        return WireCodec.writeString(workflow);
+        return workflow;
     }
 }

@@ -32,7 +32,8 @@ class BenchmarkSmokeTest {
         assertThat(figures).extracting(f -> f.get("figure")).containsExactlyInAnyOrder(
                 "limit_kafka_produce_consume", "limit_kafka_round_trip_p50", "limit_kafka_round_trip_p99",
                 "limit_postgres_batched_insert", "single_task_latency_p50", "single_task_latency_p99",
-                "noop_tasks_one_workflow", "noop_tasks_independent_workflows", "bash_tasks", "chain_tasks",
+                "noop_tasks_one_workflow", "noop_tasks_independent_workflows", "noop_tasks_independent_workflows_batched",
+                "bash_tasks", "chain_tasks",
                 "fan_out_fan_in_tasks", "cached_rerun_wall_time", "large_dag_submit_time", "large_dag_process_heap",
                 "limit_jvm_start", "block_start_to_first_task");
         assertThat(figures).allSatisfy(figure -> {
