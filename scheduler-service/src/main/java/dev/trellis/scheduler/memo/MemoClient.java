@@ -33,8 +33,12 @@ import java.util.concurrent.Executors;
 class MemoClient implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MemoClient.class);
-    /** Keys per lookup request; the checkpoint-service refuses more than its max-batch-size (10,000 by default). */
-    static final int LOOKUP_KEYS = 1_000;
+    /**
+     * Keys per lookup request: the checkpoint-service's max-batch-size (10,000 by default). Scoped
+     * to checkpoints, each request costs the service a pass over the scope's entries whatever its
+     * size, so ten requests of 1,000 keys cost several times one of 10,000.
+     */
+    static final int LOOKUP_KEYS = 10_000;
     /** Serialized entries per store record, well under Kafka's default 1 MiB record limit. */
     static final int STORE_RECORD_BYTES = 512 * 1024;
     /** Lookup pieces in flight at once. */

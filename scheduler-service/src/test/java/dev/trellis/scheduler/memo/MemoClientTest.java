@@ -52,7 +52,7 @@ class MemoClientTest {
 
     @Test
     void aLookupOfMoreKeysThanOneRequestCarriesFindsEveryStoredEntry() {
-        MemoStoreBatch checkpoint = aCheckpoint(MemoClient.LOOKUP_KEYS * 2 + 10, "small");
+        MemoStoreBatch checkpoint = aCheckpoint(MemoClient.LOOKUP_KEYS + 10, "small");
         client.store(checkpoint);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(checkpoints(checkpoint.workflowName()))
                 .singleElement().satisfies(stored -> assertThat(stored.entryCount()).isEqualTo(checkpoint.entries().size())));
