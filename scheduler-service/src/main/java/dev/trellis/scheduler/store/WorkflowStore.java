@@ -24,6 +24,8 @@ import java.util.UUID;
 @Repository
 public class WorkflowStore {
 
+    /** New tasks up to this many are inserted with INSERT rather than COPY. */
+    private static final int INSERT_ROWS_AT_MOST = 100;
     /** COPY data goes out in pieces of about this many characters, so a large DAG is never one huge buffer. */
     private static final int COPY_CHUNK_CHARS = 256 * 1024;
 
@@ -104,9 +106,17 @@ public class WorkflowStore {
         insertNewTasks(Map.of(workflowId, tasks), at);
     }
 
-    /** {@link #insertNewTasks(UUID, List, Instant)} for several workflows, in one {@code COPY}. */
+    /**
+     * {@link #insertNewTasks(UUID, List, Instant)} for several workflows, in one {@code COPY}; a few
+     * rows go as one multi-row {@code INSERT} instead, since COPY costs an extra round trip.
+     */
     public void insertNewTasks(Map<UUID, List<TaskRow>> tasksByWorkflow, Instant at) {
-        if (tasksByWorkflow.values().stream().allMatch(List::isEmpty)) {
+        int rows = tasksByWorkflow.values().stream().mapToInt(List::size).sum();
+        if (rows == 0) {
+            return;
+        }
+        if (rows <= INSERT_ROWS_AT_MOST) {
+            insertTasks(tasksByWorkflow, at);
             return;
         }
         String updatedAt = at.toString();
@@ -178,6 +188,18 @@ public class WorkflowStore {
 
     /** {@link #upsertTasks(UUID, List, Instant)} for several workflows, in one batch. */
     public void upsertTasks(Map<UUID, List<TaskRow>> tasksByWorkflow, Instant at) {
+        writeTasks(tasksByWorkflow, at, """
+                ON CONFLICT (workflow_id, task_id) DO UPDATE SET
+                  state = excluded.state, attempt = excluded.attempt, site = excluded.site,
+                  result = excluded.result, error = excluded.error, updated_at = excluded.updated_at""");
+    }
+
+    /** Inserts new tasks in one batch (one multi-row statement, with {@code reWriteBatchedInserts}). */
+    private void insertTasks(Map<UUID, List<TaskRow>> tasksByWorkflow, Instant at) {
+        writeTasks(tasksByWorkflow, at, "");
+    }
+
+    private void writeTasks(Map<UUID, List<TaskRow>> tasksByWorkflow, Instant at, String onConflict) {
         List<Map.Entry<UUID, TaskRow>> tasks = new ArrayList<>();
         tasksByWorkflow.forEach((workflowId, rows) -> rows.forEach(row -> tasks.add(Map.entry(workflowId, row))));
         if (tasks.isEmpty()) {
@@ -187,9 +209,7 @@ public class WorkflowStore {
         batch.batchUpdate("""
                         INSERT INTO tasks (workflow_id, task_id, app_name, state, attempt, site, result, error, updated_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
-                        ON CONFLICT (workflow_id, task_id) DO UPDATE SET
-                          state = excluded.state, attempt = excluded.attempt, site = excluded.site,
-                          result = excluded.result, error = excluded.error, updated_at = excluded.updated_at""",
+                        """ + onConflict,
                 tasks, 1000, (ps, workflowTask) -> {
                     TaskRow task = workflowTask.getValue();
                     ps.setObject(1, workflowTask.getKey());
