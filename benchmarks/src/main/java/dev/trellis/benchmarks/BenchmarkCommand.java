@@ -1,6 +1,7 @@
 package dev.trellis.benchmarks;
 
 import ch.qos.logback.classic.Level;
+import dev.trellis.embedded.FreePorts;
 import dev.trellis.standalone.RestClient;
 import dev.trellis.standalone.StackOptions;
 import dev.trellis.standalone.StandaloneStack;
@@ -9,10 +10,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -101,11 +99,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
         quietPerTaskLogging();
         Sizes sizes = sizes();
         Path home = Files.createTempDirectory("trellis-bench");
-        int httpPort = freePort();
-        int checkpointPort = freePort();
+        int httpPort = FreePorts.pick();
+        int checkpointPort = FreePorts.pick();
         List<String> stackArgs = new ArrayList<>(List.of("--home", home.toString(), "--http-port", String.valueOf(httpPort),
-                "--checkpoint-port", String.valueOf(checkpointPort), "--kafka-port", String.valueOf(freePort()),
-                "--postgres-port", String.valueOf(freePort()),
+                "--checkpoint-port", String.valueOf(checkpointPort), "--kafka-port", String.valueOf(FreePorts.pick()),
+                "--postgres-port", String.valueOf(FreePorts.pick()),
                 // The elastic site's blocks leave soon after their task, so each block-start round starts a new one.
                 "--max-idle-time", "2s"));
         sites.forEach(site -> stackArgs.addAll(List.of("--site", site)));
@@ -177,11 +175,4 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -51,7 +51,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .setRegisterShutdownHook(stopOnJvmExit)
-                    .setPort(port == 0 ? EmbeddedKafka.freePort() : port)
+                    .setPort(port == 0 ? FreePorts.pick() : port)
                     .setServerConfig("fsync", "off")
                     .setServerConfig("synchronous_commit", "off")
                     .setServerConfig("full_page_writes", "off")

@@ -1,5 +1,6 @@
 package dev.trellis.standalone;
 
+import dev.trellis.embedded.FreePorts;
 import dev.trellis.protocol.WireCodec;
 import dev.trellis.protocol.api.WorkflowView;
 import dev.trellis.testsupport.LocalHttp;
@@ -8,9 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,7 @@ class StandaloneModeTest {
 
     @Test
     void runPrintsTheTotalAndItsDataSurvivesARestart(@TempDir Path home) throws Exception {
-        int[] ports = {freePort(), freePort(), freePort(), freePort()};
+        int[] ports = {FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick()};
         String[] stack = {"--home", home.toString(), "--http-port", String.valueOf(ports[0]),
                 "--checkpoint-port", String.valueOf(ports[1]), "--kafka-port", String.valueOf(ports[2]),
                 "--postgres-port", String.valueOf(ports[3])};
@@ -59,9 +58,9 @@ class StandaloneModeTest {
 
     @Test
     void theElasticityExampleRunsEveryTaskInOneBlockTheSchedulerStarted(@TempDir Path home) throws Exception {
-        String[] stack = {"--home", home.toString(), "--http-port", String.valueOf(freePort()),
-                "--checkpoint-port", String.valueOf(freePort()), "--kafka-port", String.valueOf(freePort()),
-                "--postgres-port", String.valueOf(freePort()), "--site", "threads:1"};
+        String[] stack = {"--home", home.toString(), "--http-port", String.valueOf(FreePorts.pick()),
+                "--checkpoint-port", String.valueOf(FreePorts.pick()), "--kafka-port", String.valueOf(FreePorts.pick()),
+                "--postgres-port", String.valueOf(FreePorts.pick()), "--site", "threads:1"};
 
         Run run = run(stack, "../examples/elasticity.yaml");
         String output = run.output();
@@ -112,9 +111,4 @@ class StandaloneModeTest {
         return Arrays.stream(parts).flatMap(Arrays::stream).toArray(String[]::new);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.trellis.scheduler.recovery;
 
+import dev.trellis.embedded.FreePorts;
 import dev.trellis.protocol.WireCodec;
 import dev.trellis.protocol.api.SubmissionView;
 import dev.trellis.protocol.api.TaskView;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ class SchedulerRestartTest {
 
     @Test
     void workflowResumesAfterTheSchedulerIsKilledAndNothingFinishedRunsTwice() throws Exception {
-        int port = freePort();
+        int port = FreePorts.pick();
         LocalHttp http = new LocalHttp(port);
         Process first = startScheduler(port, "first");
         SubmissionView submission;
@@ -133,9 +133,4 @@ class SchedulerRestartTest {
         throw new AssertionError(tasks + " tasks did not succeed in time");
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }
