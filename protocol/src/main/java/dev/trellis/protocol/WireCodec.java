@@ -5,6 +5,7 @@ import dev.trellis.protocol.spec.WorkflowSpec;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -71,29 +72,24 @@ public final class WireCodec {
      * @throws UnreadableMessageException with the parser's position when the text is malformed
      */
     public static WorkflowSpec readSpec(String text) {
-        ObjectMapper mapper = text.stripLeading().startsWith("{") ? SPEC_JSON : SPEC_YAML;
-        try {
-            return mapper.readValue(text, WorkflowSpec.class);
-        } catch (JacksonException e) {
-            throw new UnreadableMessageException(describe(e), e);
-        }
+        return readDocument(text, "{", SPEC_JSON.constructType(WorkflowSpec.class));
     }
 
     /** Parses a list of workflow documents (a JSON array or a YAML sequence), for a batch submission. */
     public static List<WorkflowSpec> readSpecs(String text) {
-        ObjectMapper mapper = text.stripLeading().startsWith("[") ? SPEC_JSON : SPEC_YAML;
-        try {
-            return mapper.readValue(text, SPEC_LIST);
-        } catch (JacksonException e) {
-            throw new UnreadableMessageException(describe(e), e);
-        }
+        return readDocument(text, "[", SPEC_JSON.constructType(SPEC_LIST));
     }
 
     /** Parses a list of task specs (JSON or YAML) to add to an open workflow. */
     public static List<TaskSpec> readTasks(String text) {
-        ObjectMapper mapper = text.stripLeading().startsWith("[") ? SPEC_JSON : SPEC_YAML;
+        return readDocument(text, "[", SPEC_JSON.constructType(TASK_LIST));
+    }
+
+    /** JSON when the text starts with {@code jsonStart}, else YAML; a malformed one is described with its position. */
+    private static <T> T readDocument(String text, String jsonStart, JavaType type) {
+        ObjectMapper mapper = text.stripLeading().startsWith(jsonStart) ? SPEC_JSON : SPEC_YAML;
         try {
-            return mapper.readValue(text, TASK_LIST);
+            return mapper.readValue(text, type);
         } catch (JacksonException e) {
             throw new UnreadableMessageException(describe(e), e);
         }
