@@ -77,10 +77,21 @@ public record SchedulerProperties(
     /**
      * @param maxTasks    the most tasks one workflow may hold
      * @param maxSpecSize the largest workflow document accepted (for a batch, the whole batch)
-     * @param maxBatchWorkflows the most workflows one batch submission may hold
+     * @param maxBatchWorkflows the most workflows one batch submission may hold, at most
+     *                    {@value #MAX_BATCH_WORKFLOWS}: a batch is stored holding every one of its
+     *                    workflows' locks, each a stack frame of the request's thread
      */
     public record Limits(@DefaultValue("200000") int maxTasks, @DefaultValue("64MB") DataSize maxSpecSize,
                          @DefaultValue("1000") int maxBatchWorkflows) {
+
+        public static final int MAX_BATCH_WORKFLOWS = 2_000;
+
+        public Limits {
+            if (maxBatchWorkflows < 1 || maxBatchWorkflows > MAX_BATCH_WORKFLOWS) {
+                throw new IllegalArgumentException("trellis.scheduler.limits.max-batch-workflows must be 1 to "
+                        + MAX_BATCH_WORKFLOWS + ", not " + maxBatchWorkflows);
+            }
+        }
     }
 
     /**
