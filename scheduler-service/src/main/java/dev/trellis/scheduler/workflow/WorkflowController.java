@@ -53,9 +53,7 @@ class WorkflowController {
      */
     @PostMapping(consumes = {"application/json", "application/yaml", "application/x-yaml", "text/yaml", "text/plain"})
     ResponseEntity<SubmissionView> submit(@RequestBody byte[] body, @RequestParam(defaultValue = "true") boolean sealed) {
-        if (body.length > properties.limits().maxSpecSize().toBytes()) {
-            throw new SpecTooLargeException(body.length, properties.limits().maxSpecSize().toBytes());
-        }
+        requireWithinSizeLimit(body);
         WorkflowSpec spec = WireCodec.readSpec(new String(body, StandardCharsets.UTF_8));
         SubmissionView submission = submissionView(coordinator.submit(spec, sealed));
         return ResponseEntity.created(URI.create(submission.href())).body(submission);
@@ -69,15 +67,19 @@ class WorkflowController {
     @PostMapping(path = "/batch", consumes = {"application/json", "application/yaml", "application/x-yaml", "text/yaml", "text/plain"})
     @ResponseStatus(HttpStatus.CREATED)
     List<SubmissionView> submitBatch(@RequestBody byte[] body, @RequestParam(defaultValue = "true") boolean sealed) {
-        if (body.length > properties.limits().maxSpecSize().toBytes()) {
-            throw new SpecTooLargeException(body.length, properties.limits().maxSpecSize().toBytes());
-        }
+        requireWithinSizeLimit(body);
         List<WorkflowSpec> specs = WireCodec.readSpecs(new String(body, StandardCharsets.UTF_8));
         if (specs.isEmpty() || specs.size() > properties.limits().maxBatchWorkflows()) {
             throw new InvalidParameterException("body", specs.size() + " workflows",
                     "a batch of 1 to " + properties.limits().maxBatchWorkflows() + " workflows (trellis.scheduler.limits.max-batch-workflows)");
         }
         return coordinator.submitAll(specs, sealed).stream().map(WorkflowController::submissionView).toList();
+    }
+
+    private void requireWithinSizeLimit(byte[] body) {
+        if (body.length > properties.limits().maxSpecSize().toBytes()) {
+            throw new SpecTooLargeException(body.length, properties.limits().maxSpecSize().toBytes());
+        }
     }
 
     private static SubmissionView submissionView(WorkflowCoordinator.ActiveWorkflowSummary summary) {
