@@ -12,8 +12,9 @@ import java.util.OptionalInt;
  * forking the running shell costs a fraction of starting {@code bash -c} from Java, and the
  * subshell keeps each task's directory, variables, options, traps and {@code exit} to itself, so
  * nothing one task does reaches the next. A command of {@link StatelessBuiltins} alone (the
- * tutorial's {@code echo hi > {outputs[0]}}) runs in the shell itself: it has nothing to keep. Every app sees this shell's pid as {@code $$}, as a
- * python app sees its slot's interpreter. Used by one task at a time.
+ * tutorial's {@code echo hi > {outputs[0]}}) runs in the shell itself: it has nothing to keep.
+ * Every app sees this shell's pid as {@code $$}, as a python app sees its slot's interpreter. Used
+ * by one task at a time.
  */
 final class BashSlotProcess {
 

@@ -48,8 +48,8 @@ final class StatelessBuiltins {
                 scan.quoted(command, i, end + 1);
                 i = end + 1;
             } else if (c == '$') {
-                if (i + 1 < n && "([{".indexOf(command.charAt(i + 1)) >= 0) {
-                    return false; // $( ), $(( )), $[ ], ${ } can run commands or assign
+                if (opensExpansion(command, i, n)) {
+                    return false;
                 }
                 scan.wordChar(c);
                 i++;
@@ -116,11 +116,16 @@ final class StatelessBuiltins {
             char c = command.charAt(i);
             if (c == '\\') {
                 i++;
-            } else if (c == '`' || (c == '$' && i + 1 < to && "([{".indexOf(command.charAt(i + 1)) >= 0)) {
+            } else if (c == '`' || (c == '$' && opensExpansion(command, i, to))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether the {@code $} at {@code dollar} opens $( ), $(( )), $[ ] or ${ }, which can run commands or assign. */
+    private static boolean opensExpansion(String command, int dollar, int end) {
+        return dollar + 1 < end && "([{".indexOf(command.charAt(dollar + 1)) >= 0;
     }
 
     /** Words of the current simple command: the first must be a stateless builtin. */
