@@ -37,10 +37,6 @@ public class WorkflowStore {
         this.batch = batch;
     }
 
-    public void insertWorkflow(WorkflowRow workflow) {
-        insertWorkflows(List.of(workflow));
-    }
-
     /** Inserts submitted workflows' rows in one batch. */
     public void insertWorkflows(List<WorkflowRow> workflows) {
         if (workflows.isEmpty()) {
@@ -181,12 +177,7 @@ public class WorkflowStore {
         lines.setLength(0);
     }
 
-    /** Inserts new tasks or overwrites the state of known ones, all in one batch. */
-    public void upsertTasks(UUID workflowId, List<TaskRow> tasks, Instant at) {
-        upsertTasks(Map.of(workflowId, tasks), at);
-    }
-
-    /** {@link #upsertTasks(UUID, List, Instant)} for several workflows, in one batch. */
+    /** Inserts new tasks or overwrites the state of known ones, of several workflows, all in one batch. */
     public void upsertTasks(Map<UUID, List<TaskRow>> tasksByWorkflow, Instant at) {
         writeTasks(tasksByWorkflow, at, """
                 ON CONFLICT (workflow_id, task_id) DO UPDATE SET

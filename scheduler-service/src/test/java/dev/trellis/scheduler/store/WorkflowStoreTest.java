@@ -56,7 +56,7 @@ class WorkflowStoreTest {
 
     private UUID aStoredWorkflow() {
         UUID id = UUID.randomUUID();
-        store.insertWorkflow(new WorkflowRow(id, "store-test", "RUNNING", "{}", "{}", true, SUBMITTED, null, 0));
+        store.insertWorkflows(List.of(new WorkflowRow(id, "store-test", "RUNNING", "{}", "{}", true, SUBMITTED, null, 0)));
         return id;
     }
 }
