@@ -13,10 +13,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * The Trellis figures, each from workflows submitted over REST to the running stack. Elapsed
@@ -65,23 +68,10 @@ final class TrellisScenarios {
         int tasks = sizes.tasks();
         String name = "bench-single-" + System.currentTimeMillis();
         String document = WorkflowDocuments.noOps(name, 1);
-        ExecutorService clients = Executors.newFixedThreadPool(sizes.submitters());
-        try {
-            long began = System.currentTimeMillis();
-            List<Future<SubmissionView>> submissions = new ArrayList<>(tasks);
-            for (int i = 0; i < tasks; i++) {
-                submissions.add(clients.submit(() -> scheduler.submit(document)));
-            }
-            for (Future<SubmissionView> submission : submissions) {
-                submission.get();
-            }
-            long lastFinished = scheduler.awaitAllSucceeded(name, tasks);
-            double seconds = (lastFinished - began) / 1e3;
-            out.accept(throughput("noop_tasks_independent_workflows", tasks, seconds, 10_000.0,
-                    Map.of("workflows", tasks, "submitterThreads", sizes.submitters())));
-        } finally {
-            clients.shutdownNow();
-        }
+        double seconds = secondsUntilAllSucceeded(name, tasks,
+                IntStream.range(0, tasks).mapToObj(i -> () -> scheduler.submit(document)));
+        out.accept(throughput("noop_tasks_independent_workflows", tasks, seconds, 10_000.0,
+                Map.of("workflows", tasks, "submitterThreads", sizes.submitters())));
     }
 
     /**
@@ -91,21 +81,29 @@ final class TrellisScenarios {
     void independentBatches() throws Exception {
         int tasks = sizes.tasks();
         String name = "bench-batch-" + System.currentTimeMillis();
+        double seconds = secondsUntilAllSucceeded(name, tasks,
+                IntStream.iterate(0, from -> from < tasks, from -> from + BATCH_WORKFLOWS).mapToObj(from -> {
+                    String document = WorkflowDocuments.oneTaskWorkflows(name, Math.min(BATCH_WORKFLOWS, tasks - from));
+                    return () -> scheduler.submitBatch(document);
+                }));
+        out.accept(throughput("noop_tasks_independent_workflows_batched", tasks, seconds, 10_000.0,
+                Map.of("workflows", tasks, "workflowsPerBatch", BATCH_WORKFLOWS, "submitterThreads", sizes.submitters())));
+    }
+
+    /**
+     * Runs the submissions on the submitter threads (the stream is consumed once timing began) and
+     * waits for all {@code workflows} named {@code name}: seconds from the first submit to the last end.
+     */
+    private double secondsUntilAllSucceeded(String name, int workflows, Stream<Callable<?>> submissions) throws Exception {
         ExecutorService clients = Executors.newFixedThreadPool(sizes.submitters());
         try {
             long began = System.currentTimeMillis();
-            List<Future<List<SubmissionView>>> batches = new ArrayList<>();
-            for (int from = 0; from < tasks; from += BATCH_WORKFLOWS) {
-                String document = WorkflowDocuments.oneTaskWorkflows(name, Math.min(BATCH_WORKFLOWS, tasks - from));
-                batches.add(clients.submit(() -> scheduler.submitBatch(document)));
+            List<Future<?>> submitted = new ArrayList<>();
+            submissions.forEach(submission -> submitted.add(clients.submit(submission)));
+            for (Future<?> submission : submitted) {
+                submission.get();
             }
-            for (Future<List<SubmissionView>> batch : batches) {
-                batch.get();
-            }
-            long lastFinished = scheduler.awaitAllSucceeded(name, tasks);
-            double seconds = (lastFinished - began) / 1e3;
-            out.accept(throughput("noop_tasks_independent_workflows_batched", tasks, seconds, 10_000.0,
-                    Map.of("workflows", tasks, "workflowsPerBatch", BATCH_WORKFLOWS, "submitterThreads", sizes.submitters())));
+            return (scheduler.awaitAllSucceeded(name, workflows) - began) / 1e3;
         } finally {
             clients.shutdownNow();
         }
