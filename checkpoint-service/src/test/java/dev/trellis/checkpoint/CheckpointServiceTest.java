@@ -13,6 +13,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +48,7 @@ class CheckpointServiceTest {
         List<String> indexes = jdbc.sql("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'").query(String.class).list();
 
         assertThat(tables).contains("memo_entries", "checkpoints", "checkpoint_entries", "flyway_schema_history");
-        assertThat(indexes).contains("checkpoint_entries_cache_key_idx", "checkpoints_workflow_name_idx", "checkpoints_workflow_id_idx");
+        assertThat(indexes).contains("checkpoint_entries_cache_key_idx", "checkpoint_entries_run_idx", "checkpoints_workflow_name_idx", "checkpoints_workflow_id_idx");
     }
 
     @Test
@@ -59,6 +61,23 @@ class CheckpointServiceTest {
             assertThat(found.result()).isEqualTo(Map.of("value", "first"));
             assertThat(found.outputs()).containsExactly(new MemoRecord.OutputDigest("first.out", "ab12"));
         });
+    }
+
+    @Test
+    void aLookupAnswersEachKindOfResultAsItWasStoredWithItsRunAndTime() {
+        WorkflowRun run = aRunOfANewWorkflow();
+        List<Object> results = Arrays.asList(null, 42, 2.5, "text with \"quotes\" and\nlines", true,
+                List.of(1, "two", Map.of("three", 3)), Map.of("nested", Map.of("list", List.of()), "empty", ""));
+        List<MemoRecord> entries = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            entries.add(new MemoRecord("kinds-" + UUID.randomUUID(), "kinds", run.workflowName(), run.workflowId(), "t" + i,
+                    results.get(i), List.of(), 1_700_000_000_123L + i));
+        }
+        api.store(entries.toArray(MemoRecord[]::new));
+
+        List<MemoRecord> found = api.lookupEntries(entries.stream().map(MemoRecord::cacheKey).toList(), null);
+
+        assertThat(found).containsExactlyInAnyOrderElementsOf(entries);
     }
 
     @Test

@@ -51,13 +51,15 @@ class CheckpointRepository {
         return created;
     }
 
-    /** Links each checkpoint to its entries' keys, in one JDBC batch. */
+    /** Links each checkpoint to its entries' keys, each link with the checkpoint's run, in one JDBC batch. */
     void link(List<NewCheckpoint> checkpoints) {
         List<Object[]> rows = new ArrayList<>();
         for (NewCheckpoint checkpoint : checkpoints) {
-            checkpoint.keys().forEach(key -> rows.add(new Object[] {checkpoint.id(), key}));
+            checkpoint.keys().forEach(key -> rows.add(new Object[] {checkpoint.id(), key, checkpoint.workflowId()}));
         }
-        jdbc.batchUpdate("INSERT INTO checkpoint_entries (checkpoint_id, cache_key) VALUES (?, ?) ON CONFLICT DO NOTHING", rows);
+        jdbc.batchUpdate("""
+                INSERT INTO checkpoint_entries (checkpoint_id, cache_key, workflow_id) VALUES (?, ?, ?)
+                ON CONFLICT DO NOTHING""", rows);
     }
 
     /** Newest first; the id breaks ties the same way the LATEST lookup does. */

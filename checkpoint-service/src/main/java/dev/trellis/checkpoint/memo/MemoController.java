@@ -1,7 +1,6 @@
 package dev.trellis.checkpoint.memo;
 
 import dev.trellis.protocol.memo.MemoLookupRequest;
-import dev.trellis.protocol.memo.MemoLookupResponse;
 import dev.trellis.protocol.memo.MemoRecord;
 import dev.trellis.protocol.memo.MemoStoreRequest;
 import org.springframework.http.ResponseEntity;
@@ -28,8 +27,8 @@ class MemoController {
     }
 
     @PostMapping("/lookup")
-    MemoLookupResponse lookup(@RequestBody MemoLookupRequest request) {
-        return new MemoLookupResponse(memo.lookup(request));
+    FoundEntry.Answer lookup(@RequestBody MemoLookupRequest request) {
+        return new FoundEntry.Answer(memo.lookup(request));
     }
 
     @PostMapping("/entries")

@@ -1,6 +1,5 @@
 package dev.trellis.checkpoint.memo;
 
-import dev.trellis.protocol.memo.MemoRecord;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -9,13 +8,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * Scoped lookups of memo entries in plain SQL, rows mapped straight to wire records: a rerun asks
- * for thousands of keys at once, and entity hydration would cost more than the query. Each lookup
+ * Scoped lookups of memo entries in plain SQL, rows mapped straight to the JSON answered: a rerun
+ * asks for thousands of keys at once, and entity hydration would cost more than the query. Each lookup
  * is one statement whatever the number of keys ({@code = ANY} of an array).
  */
 @Repository
@@ -30,13 +28,13 @@ class MemoLookups {
         this.jdbc = jdbc;
     }
 
-    List<MemoRecord> byKeys(String[] keys) {
+    List<FoundEntry> byKeys(String[] keys) {
         return jdbc.query(connection -> statement(connection, "SELECT " + COLUMNS + " FROM memo_entries e WHERE e.cache_key = ANY(?)",
                 text(connection, keys)), MemoLookups::record);
     }
 
     /** Entries linked to at least one of the checkpoints. */
-    List<MemoRecord> byKeysInCheckpoints(String[] keys, UUID[] checkpointIds) {
+    List<FoundEntry> byKeysInCheckpoints(String[] keys, UUID[] checkpointIds) {
         return jdbc.query(connection -> statement(connection, "SELECT " + COLUMNS + """
                          FROM memo_entries e
                         WHERE e.cache_key = ANY(?)
@@ -50,7 +48,7 @@ class MemoLookups {
      * of its newest checkpoint, ties broken by checkpoint id as in the checkpoint listing. The run
      * asking ({@code excludeWorkflowId}, "" for none) is skipped: it resumes from an earlier run.
      */
-    List<MemoRecord> byKeysInLatestRun(String[] keys, String workflowName, String excludeWorkflowId) {
+    List<FoundEntry> byKeysInLatestRun(String[] keys, String workflowName, String excludeWorkflowId) {
         return jdbc.query(connection -> statement(connection, """
                         WITH latest AS (SELECT workflow_id FROM checkpoints
                                         WHERE workflow_name = ? AND workflow_id::text <> ?
@@ -59,9 +57,9 @@ class MemoLookups {
                         SELECT""" + " " + COLUMNS + """
                          FROM memo_entries e
                         WHERE e.cache_key = ANY(?)
-                          AND EXISTS (SELECT 1 FROM checkpoint_entries ce JOIN checkpoints c ON c.id = ce.checkpoint_id
-                                      WHERE ce.cache_key = e.cache_key
-                                        AND c.workflow_id = (SELECT workflow_id FROM latest))""",
+                          AND EXISTS (SELECT 1 FROM checkpoint_entries ce
+                                      WHERE ce.workflow_id = (SELECT workflow_id FROM latest)
+                                        AND ce.cache_key = e.cache_key)""",
                 workflowName, excludeWorkflowId, text(connection, keys)), MemoLookups::record);
     }
 
@@ -77,10 +75,9 @@ class MemoLookups {
         return connection.createArrayOf("text", values);
     }
 
-    private static MemoRecord record(ResultSet rs, int row) throws SQLException {
-        Timestamp createdAt = rs.getTimestamp("created_at");
-        return MemoEntry.record(rs.getString("cache_key"), rs.getString("app_name"), rs.getString("workflow_name"),
-                rs.getObject("workflow_id", UUID.class), rs.getString("task_id"), rs.getString("result"),
-                rs.getString("outputs"), createdAt.toInstant());
+    private static FoundEntry record(ResultSet rs, int row) throws SQLException {
+        return new FoundEntry(rs.getString("cache_key"), rs.getString("app_name"), rs.getString("workflow_name"),
+                rs.getString("workflow_id"), rs.getString("task_id"), rs.getString("result"), rs.getString("outputs"),
+                rs.getTimestamp("created_at").getTime());
     }
 }

@@ -45,7 +45,7 @@ class MemoService {
      * @throws BatchTooLargeException      over {@code trellis.checkpoint.max-batch-size} keys
      * @throws InvalidMemoRequestException for a scope that names no workflow (LATEST) or a malformed checkpoint id (IDS)
      */
-    List<MemoRecord> lookup(MemoLookupRequest request) {
+    List<FoundEntry> lookup(MemoLookupRequest request) {
         requireBatchSize(request.keys().size());
         ResumeScope scope = request.scope();
         ResumeScope.Kind kind = scope == null ? ResumeScope.Kind.ALL : scope.kind();
@@ -54,7 +54,7 @@ class MemoService {
         if (keys.length == 0) {
             return List.of();
         }
-        List<MemoRecord> found = metrics.timeLookup(kind, () -> switch (kind) {
+        List<FoundEntry> found = metrics.timeLookup(kind, () -> switch (kind) {
             case ALL -> lookups.byKeys(keys);
             case IDS -> lookups.byKeysInCheckpoints(keys, checkpointIds);
             case LATEST -> lookups.byKeysInLatestRun(keys, scope.workflowName(),

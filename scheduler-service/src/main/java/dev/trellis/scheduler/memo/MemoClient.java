@@ -17,12 +17,14 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 
 import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The scheduler's two ways to the checkpoint-service: a batched REST lookup (answered at once,
@@ -43,6 +45,8 @@ class MemoClient implements AutoCloseable {
     static final int STORE_RECORD_BYTES = 512 * 1024;
     /** Lookup pieces in flight at once. */
     private static final int LOOKUP_THREADS = 4;
+    /** How long closing waits for checkpoints still being sent. */
+    private static final Duration STORE_DRAIN = Duration.ofSeconds(10);
 
     private final RestClient rest;
     private final KafkaTemplate<String, byte[]> kafka;
@@ -51,6 +55,12 @@ class MemoClient implements AutoCloseable {
     /** Lookup pieces of one large batch in parallel. */
     private final ExecutorService lookups = Executors.newFixedThreadPool(LOOKUP_THREADS, runnable -> {
         Thread thread = new Thread(runnable, "memo-lookup");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** Checkpoints being serialized and sent, in the order they were taken. */
+    private final ExecutorService stores = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "memo-store");
         thread.setDaemon(true);
         return thread;
     });
@@ -116,11 +126,26 @@ class MemoClient implements AutoCloseable {
     }
 
     /**
+     * Hands the batch to the sending thread and returns: a rerun's hits make a checkpoint of
+     * thousands of entries, and serializing it (~50 ms for 10,000) would hold up the workflow's
+     * step. One thread sends, so a workflow's checkpoints reach Kafka in the order they were taken.
+     */
+    void store(MemoStoreBatch batch) {
+        stores.execute(() -> {
+            try {
+                storeNow(batch);
+            } catch (RuntimeException e) {
+                log.error("could not send checkpoint {} of workflow {} to Kafka", batch.batchId(), batch.workflowId(), e);
+            }
+        });
+    }
+
+    /**
      * Sends the batch as records of at most {@link #STORE_RECORD_BYTES} of entries each (all with
      * the batch's id, so they make one checkpoint): a rerun of a large workflow checkpoints tens of
      * thousands of results at once, and one Kafka record that size would be refused by the broker.
      */
-    void store(MemoStoreBatch batch) {
+    private void storeNow(MemoStoreBatch batch) {
         List<MemoRecord> piece = new ArrayList<>();
         int pieceBytes = 0;
         for (MemoRecord entry : batch.entries()) {
@@ -148,8 +173,13 @@ class MemoClient implements AutoCloseable {
         });
     }
 
+    /** Sends the checkpoints handed over before the Kafka producer goes: they are results not stored anywhere else yet. */
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
         lookups.shutdownNow();
+        stores.shutdown();
+        if (!stores.awaitTermination(STORE_DRAIN.toSeconds(), TimeUnit.SECONDS)) {
+            log.error("checkpoints not sent to Kafka within {}: {} left unsent", STORE_DRAIN, stores.shutdownNow().size());
+        }
     }
 }

@@ -6,11 +6,13 @@ import dev.trellis.protocol.memo.MemoLookupRequest.ResumeScope;
 import dev.trellis.protocol.memo.MemoRecord;
 import dev.trellis.protocol.memo.MemoStoreBatch;
 import dev.trellis.scheduler.SchedulerIntegrationTest;
+import dev.trellis.scheduler.SchedulerProperties;
 import dev.trellis.scheduler.TestCheckpointService;
 import dev.trellis.testsupport.LocalHttp;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.kafka.core.KafkaTemplate;
 import tools.jackson.core.type.TypeReference;
 
 import java.time.Duration;
@@ -31,6 +33,15 @@ class MemoClientTest {
     @Autowired
     MemoClient client;
 
+    @Autowired
+    SchedulerProperties properties;
+
+    @Autowired
+    KafkaTemplate<String, byte[]> kafka;
+
+    @Autowired
+    MemoMetrics metrics;
+
     @BeforeAll
     static void start() {
         TestCheckpointService.start();
@@ -48,6 +59,19 @@ class MemoClientTest {
                     assertThat(stored.id()).isEqualTo(checkpoint.batchId());
                     assertThat(stored.entryCount()).isEqualTo(5_000);
                 }));
+    }
+
+    @Test
+    void closingTheClientSendsTheCheckpointsHandedToItBeforeItReturns() throws InterruptedException {
+        List<MemoStoreBatch> handed = IntStream.range(0, 5).mapToObj(i -> aCheckpoint(2_000, "x".repeat(200))).toList();
+        MemoClient closing = new MemoClient(properties, kafka, metrics);
+
+        handed.forEach(closing::store);
+        closing.close();
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(handed)
+                .allSatisfy(checkpoint -> assertThat(checkpoints(checkpoint.workflowName())).singleElement()
+                        .satisfies(stored -> assertThat(stored.entryCount()).isEqualTo(2_000))));
     }
 
     @Test
