@@ -41,14 +41,16 @@ public final class BashAppRunner implements AppRunner {
         try {
             OptionalInt exitCode = bash.run(command, workspace.workingDir(), workspace.stdoutFile(), workspace.stderrFile(),
                     walltimeSeconds);
+            String stderrTail = OutputTail.of(workspace.stderrFile());
             outcome = exitCode.isPresent()
-                    ? byExitCode(exitCode.getAsInt(), OutputTail.of(workspace.stderrFile()))
+                    ? byExitCode(exitCode.getAsInt(), stderrTail)
                     : AppOutcome.walltimeExceeded(walltimeSeconds);
+            outcome = outcome.withOutputTails(OutputTail.of(workspace.stdoutFile()), stderrTail);
         } catch (BashProcessExitedException e) {
-            outcome = AppOutcome.failure(e.getMessage());
+            outcome = AppOutcome.failure(e.getMessage())
+                    .withOutputTails(OutputTail.of(workspace.stdoutFile()), OutputTail.of(workspace.stderrFile()));
         }
-        return outcome.withPid(bash.pid())
-                .withOutputTails(OutputTail.of(workspace.stdoutFile()), OutputTail.of(workspace.stderrFile()));
+        return outcome.withPid(bash.pid());
     }
 
     private static AppOutcome byExitCode(int exitCode, String stderrTail) {

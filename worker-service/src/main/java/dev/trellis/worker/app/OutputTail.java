@@ -24,17 +24,22 @@ final class OutputTail {
 
     /** The tail of the file, or "" when the app never created it. */
     static String of(Path file) {
-        try (SeekableByteChannel channel = Files.newByteChannel(file)) {
-            long size = channel.size();
-            int length = (int) Math.min(size, MAX_BYTES);
-            ByteBuffer bytes = ByteBuffer.allocate(length);
-            channel.position(size - length);
-            while (bytes.hasRemaining() && channel.read(bytes) >= 0) {
-                // read until full: a regular file delivers everything up to its size
+        try {
+            if (Files.size(file) == 0) {
+                return ""; // most tasks' stderr: one stat instead of an open, a read and a close
             }
-            String text = new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8);
-            boolean cutMidFile = length < size;
-            return lastLines(text, cutMidFile);
+            try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+                long size = channel.size();
+                int length = (int) Math.min(size, MAX_BYTES);
+                ByteBuffer bytes = ByteBuffer.allocate(length);
+                channel.position(size - length);
+                while (bytes.hasRemaining() && channel.read(bytes) >= 0) {
+                    // read until full: a regular file delivers everything up to its size
+                }
+                String text = new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8);
+                boolean cutMidFile = length < size;
+                return lastLines(text, cutMidFile);
+            }
         } catch (NoSuchFileException e) {
             return "";
         } catch (IOException e) {

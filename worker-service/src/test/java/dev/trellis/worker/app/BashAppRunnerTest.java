@@ -219,4 +219,21 @@ class BashAppRunnerTest {
         assertThat(fails.exitCode()).isEqualTo(1);
         assertThat(fails.stdoutTail()).isEqualTo("before");
     }
+
+    @Test
+    void commandsWithMultiByteTextOrLongerThanThePipeBufferArriveWholeInTheShellAndInSubshells() throws IOException {
+        String text = "héllo ✓ 日本 " + "x".repeat(100_000);
+        AppOutcome inShell = run(bashTask("echo '" + text + "' > {outputs[0]}").taskId("in-shell").outputs("in-shell.txt")
+                .walltimeSeconds(10)); // a script cut at the wrong byte would leave the shell waiting
+        AppOutcome inSubshell = run(bashTask("printf '%s\\n' '" + text + "' > {outputs[0]}").taskId("subshell").outputs("subshell.txt")
+                .walltimeSeconds(10));
+        AppOutcome next = run(bashTask("echo ✓ next").taskId("next").walltimeSeconds(10));
+
+        assertThat(inShell.succeeded()).as(inShell.error()).isTrue();
+        assertThat(inSubshell.succeeded()).as(inSubshell.error()).isTrue();
+        assertThat(Files.readString(workflowFile("in-shell.txt"))).isEqualTo(text + "\n");
+        assertThat(Files.readString(workflowFile("subshell.txt"))).isEqualTo(text + "\n");
+        assertThat(next.stdoutTail()).isEqualTo("✓ next");
+        assertThat(next.pid()).as("one shell ran all three").isEqualTo(inShell.pid());
+    }
 }

@@ -4,12 +4,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class OutputTailTest {
 
@@ -45,5 +47,15 @@ class OutputTailTest {
     @Test
     void aFileTheAppNeverWroteHasAnEmptyTail() {
         assertThat(OutputTail.of(dir.resolve("absent.txt"))).isEmpty();
+    }
+
+    @Test
+    void anEmptyFileHasAnEmptyTailAndAFileThatIsADirectoryIsAnError() throws IOException {
+        Path empty = Files.createFile(dir.resolve("stderr.txt"));
+        Path directory = Files.createDirectory(dir.resolve("not-a-file"));
+        Files.writeString(directory.resolve("inside.txt"), "x");
+
+        assertThat(OutputTail.of(empty)).isEmpty();
+        assertThatThrownBy(() -> OutputTail.of(directory)).isInstanceOf(UncheckedIOException.class);
     }
 }
