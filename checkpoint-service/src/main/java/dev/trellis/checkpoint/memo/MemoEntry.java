@@ -86,12 +86,6 @@ class MemoEntry {
     }
 
     MemoRecord toRecord() {
-        return record(cacheKey, appName, workflowName, workflowId, taskId, resultJson, outputsJson, createdAt);
-    }
-
-    /** The wire record of a row, read as an entity or straight from SQL. */
-    static MemoRecord record(String cacheKey, String appName, String workflowName, UUID workflowId, String taskId,
-                             String resultJson, String outputsJson, Instant createdAt) {
         return new MemoRecord(cacheKey, appName, workflowName, workflowId.toString(), taskId,
                 resultJson == null ? null : WireCodec.readValue(resultJson, Object.class),
                 WireCodec.readValue(outputsJson, OUTPUTS), createdAt.toEpochMilli());

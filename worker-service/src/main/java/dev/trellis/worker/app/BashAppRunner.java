@@ -34,6 +34,10 @@ public final class BashAppRunner implements AppRunner {
         } catch (IllegalArgumentException e) {
             return AppOutcome.failure("CommandTemplate: " + e.getMessage());
         }
+        if (command.indexOf('\0') >= 0) {
+            // Bash cannot hold a NUL in a string, and its read of the script would skip it and run out of step.
+            return AppOutcome.failure("a bash command cannot contain a NUL character (\\u0000); check the args rendered into it");
+        }
 
         BashSlotProcess bash = slot.bash();
         Integer walltimeSeconds = app.walltimeSeconds();

@@ -236,4 +236,17 @@ class BashAppRunnerTest {
         assertThat(next.stdoutTail()).isEqualTo("✓ next");
         assertThat(next.pid()).as("one shell ran all three").isEqualTo(inShell.pid());
     }
+
+    @Test
+    void aCommandWithANulCharacterFailsWithoutReachingTheShellAndTheNextTaskRuns() {
+        AppOutcome nul = run(bashTask("echo {args.text} > {outputs[0]}").arg("text", "a\u0000b").taskId("nul").outputs("nul.txt")
+                .walltimeSeconds(10));
+        AppOutcome next = run(bashTask("echo next").taskId("next").walltimeSeconds(10));
+
+        assertThat(nul.succeeded()).isFalse();
+        assertThat(nul.error()).contains("NUL");
+        assertThat(workflowFile("nul.txt")).doesNotExist();
+        assertThat(next.succeeded()).as(next.error()).isTrue();
+        assertThat(next.stdoutTail()).isEqualTo("next");
+    }
 }
