@@ -41,20 +41,19 @@ public final class BashAppRunner implements AppRunner {
 
         BashSlotProcess bash = slot.bash();
         Integer walltimeSeconds = app.walltimeSeconds();
-        AppOutcome outcome;
+        OptionalInt exitCode;
+        String shellExited = null;
         try {
-            OptionalInt exitCode = bash.run(command, workspace.workingDir(), workspace.stdoutFile(), workspace.stderrFile(),
-                    walltimeSeconds);
-            String stderrTail = OutputTail.of(workspace.stderrFile());
-            outcome = exitCode.isPresent()
-                    ? byExitCode(exitCode.getAsInt(), stderrTail)
-                    : AppOutcome.walltimeExceeded(walltimeSeconds);
-            outcome = outcome.withOutputTails(OutputTail.of(workspace.stdoutFile()), stderrTail);
+            exitCode = bash.run(command, workspace.workingDir(), workspace.stdoutFile(), workspace.stderrFile(), walltimeSeconds);
         } catch (BashProcessExitedException e) {
-            outcome = AppOutcome.failure(e.getMessage())
-                    .withOutputTails(OutputTail.of(workspace.stdoutFile()), OutputTail.of(workspace.stderrFile()));
+            exitCode = OptionalInt.empty();
+            shellExited = e.getMessage();
         }
-        return outcome.withPid(bash.pid());
+        String stderrTail = OutputTail.of(workspace.stderrFile());
+        AppOutcome outcome = shellExited != null ? AppOutcome.failure(shellExited)
+                : exitCode.isPresent() ? byExitCode(exitCode.getAsInt(), stderrTail)
+                : AppOutcome.walltimeExceeded(walltimeSeconds);
+        return outcome.withPid(bash.pid()).withOutputTails(OutputTail.of(workspace.stdoutFile()), stderrTail);
     }
 
     private static AppOutcome byExitCode(int exitCode, String stderrTail) {
