@@ -161,6 +161,25 @@ class BashAppRunnerTest {
     }
 
     @Test
+    void aBuiltinOnlyCommandBlockedPastItsWalltimeIsKilledWithItsShellAndTheNextTaskRuns() throws Exception {
+        Files.createDirectories(workflowFile("."));
+        // Nobody ever opens the FIFO for reading, so echo's redirection into it blocks in the slot's shell itself.
+        Process mkfifo = new ProcessBuilder("mkfifo", workflowFile("never-read.fifo").toString()).start();
+        assertThat(mkfifo.waitFor()).isZero();
+        Instant start = Instant.now();
+
+        AppOutcome blocked = run(bashTask("echo hi > {outputs[0]}").outputs("never-read.fifo").walltimeSeconds(1).taskId("blocked"));
+        AppOutcome next = run(bashTask("echo after > {outputs[0]}").taskId("after").outputs("after.txt"));
+
+        assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
+        assertThat(blocked.error()).isEqualTo("Walltime exceeded after 1s");
+        assertThat(ProcessState.isRunning(blocked.pid())).as("the blocked shell still running").isFalse();
+        assertThat(next.succeeded()).as(next.error()).isTrue();
+        assertThat(workflowFile("after.txt")).hasContent("after");
+        assertThat(next.pid()).as("a new shell").isNotEqualTo(blocked.pid());
+    }
+
+    @Test
     void aCommandThatKillsItsShellFailsAndTheSlotStartsAnotherForTheNextTask() {
         AppOutcome killedItsShell = run(bashTask("kill -9 $$").taskId("rogue"));
         AppOutcome next = run(bashTask("echo fine").taskId("next"));
