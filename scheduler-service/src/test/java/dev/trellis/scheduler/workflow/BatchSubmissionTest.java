@@ -4,11 +4,7 @@ import dev.trellis.protocol.WireCodec;
 import dev.trellis.protocol.api.SubmissionView;
 import dev.trellis.protocol.api.WorkflowView;
 import dev.trellis.scheduler.SchedulerIntegrationTest;
-import dev.trellis.scheduler.TestBlocks;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Value;
 
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -26,23 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a workflow of its own; all accepted or none.
  */
 @SchedulerIntegrationTest
-class BatchSubmissionTest {
-
-    @Value("${local.server.port}")
-    int port;
-
-    private WorkflowApi api;
-
-    @BeforeAll
-    static void startBlocks() {
-        TestBlocks.ensure("threads", 4);
-        TestBlocks.ensure("pilot", 2);
-    }
-
-    @BeforeEach
-    void client() {
-        api = new WorkflowApi(port);
-    }
+class BatchSubmissionTest extends WorkflowApiTestBase {
 
     @Test
     void eachWorkflowOfABatchRunsOnItsOwnAndAnswersInTheOrderGiven() {

@@ -3,34 +3,14 @@ package dev.trellis.scheduler.workflow;
 import dev.trellis.protocol.api.SubmissionView;
 import dev.trellis.protocol.api.WorkflowView;
 import dev.trellis.scheduler.SchedulerIntegrationTest;
-import dev.trellis.scheduler.TestBlocks;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Value;
 
 import static dev.trellis.scheduler.workflow.WorkflowApi.resultOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Results flowing along the edges of the shapes real workflows have. */
 @SchedulerIntegrationTest
-class DagShapesTest {
-
-    @Value("${local.server.port}")
-    int port;
-
-    private WorkflowApi api;
-
-    @BeforeAll
-    static void startBlocks() {
-        TestBlocks.ensure("threads", 4);
-        TestBlocks.ensure("pilot", 2);
-    }
-
-    @BeforeEach
-    void client() {
-        api = new WorkflowApi(port);
-    }
+class DagShapesTest extends WorkflowApiTestBase {
 
     @Test
     void aDiamondJoinsTheResultsOfBothBranches() {

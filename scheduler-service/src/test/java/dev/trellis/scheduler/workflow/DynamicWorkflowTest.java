@@ -3,12 +3,8 @@ package dev.trellis.scheduler.workflow;
 import dev.trellis.protocol.api.SubmissionView;
 import dev.trellis.protocol.api.WorkflowView;
 import dev.trellis.scheduler.SchedulerIntegrationTest;
-import dev.trellis.scheduler.TestBlocks;
 import org.assertj.core.api.InstanceOfAssertFactories;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Value;
 
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -22,7 +18,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 /** Workflows that grow while they run (Parsl's futures created on the fly), and workflows stopped on request. */
 @SchedulerIntegrationTest
-class DynamicWorkflowTest {
+class DynamicWorkflowTest extends WorkflowApiTestBase {
 
     private static final String OPEN_WORKFLOW = """
             name: %s
@@ -36,22 +32,6 @@ class DynamicWorkflowTest {
             tasks:
               - {id: first, app: echo, args: {value: 21}}
             """;
-
-    @Value("${local.server.port}")
-    int port;
-
-    private WorkflowApi api;
-
-    @BeforeAll
-    static void startBlocks() {
-        TestBlocks.ensure("threads", 4);
-        TestBlocks.ensure("pilot", 2);
-    }
-
-    @BeforeEach
-    void client() {
-        api = new WorkflowApi(port);
-    }
 
     @Test
     void anOpenWorkflowRunsAddedTasksAndFinishesOnlyOnceSealed() {

@@ -3,11 +3,7 @@ package dev.trellis.scheduler.workflow;
 import dev.trellis.protocol.api.SubmissionView;
 import dev.trellis.protocol.api.WorkflowView;
 import dev.trellis.scheduler.SchedulerIntegrationTest;
-import dev.trellis.scheduler.TestBlocks;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Value;
 
 import static dev.trellis.scheduler.workflow.WorkflowApi.resultOf;
 import static dev.trellis.scheduler.workflow.WorkflowApi.task;
@@ -15,23 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Parsl's lazyErrors, and its opposite: what one failing task does to the rest of its workflow. */
 @SchedulerIntegrationTest
-class ErrorPolicyTest {
-
-    @Value("${local.server.port}")
-    int port;
-
-    private WorkflowApi api;
-
-    @BeforeAll
-    static void startBlocks() {
-        TestBlocks.ensure("threads", 4);
-        TestBlocks.ensure("pilot", 2);
-    }
-
-    @BeforeEach
-    void client() {
-        api = new WorkflowApi(port);
-    }
+class ErrorPolicyTest extends WorkflowApiTestBase {
 
     @Test
     void lazyErrorsFailTheDependentsOfAFailedTaskWhileAnIndependentBranchSucceeds() {

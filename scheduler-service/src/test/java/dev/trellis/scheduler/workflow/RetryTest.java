@@ -6,10 +6,7 @@ import dev.trellis.protocol.api.TaskView;
 import dev.trellis.protocol.api.WorkflowView;
 import dev.trellis.scheduler.SchedulerIntegrationTest;
 import dev.trellis.scheduler.TestBlocks;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Value;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +17,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 /** Parsl's retries: a flaky app gets more attempts after a back-off, and every attempt stays visible. */
 @SchedulerIntegrationTest
-class RetryTest {
+class RetryTest extends WorkflowApiTestBase {
 
     /**
      * Fails on its first two attempts and succeeds on the third: each attempt appends a line to
@@ -39,22 +36,6 @@ class RetryTest {
               - {id: flaky, app: flaky, outputs: [attempts.txt]}
               - {id: after-flaky, app: echo, args: {value: done}, after: [flaky]}
             """;
-
-    @Value("${local.server.port}")
-    int port;
-
-    private WorkflowApi api;
-
-    @BeforeAll
-    static void startBlocks() {
-        TestBlocks.ensure("threads", 4);
-        TestBlocks.ensure("pilot", 2);
-    }
-
-    @BeforeEach
-    void client() {
-        api = new WorkflowApi(port);
-    }
 
     @Test
     void aTaskThatFailsTwiceSucceedsOnItsThirdAttemptWithTwoRetries() throws IOException {

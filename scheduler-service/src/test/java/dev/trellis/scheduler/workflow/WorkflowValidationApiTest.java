@@ -2,11 +2,7 @@ package dev.trellis.scheduler.workflow;
 
 import dev.trellis.protocol.api.SubmissionView;
 import dev.trellis.scheduler.SchedulerIntegrationTest;
-import dev.trellis.scheduler.TestBlocks;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Value;
 
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -23,26 +19,10 @@ import static org.assertj.core.api.Assertions.tuple;
  * with a JSON path into the document they sent, and nothing of the rejected workflow stored.
  */
 @SchedulerIntegrationTest
-class WorkflowValidationApiTest {
+class WorkflowValidationApiTest extends WorkflowApiTestBase {
 
     private static final String INVALID = "https://trellis.dev/problems/invalid-workflow";
     private static final String MALFORMED = "https://trellis.dev/problems/malformed-workflow";
-
-    @Value("${local.server.port}")
-    int port;
-
-    private WorkflowApi api;
-
-    @BeforeAll
-    static void startBlocks() {
-        TestBlocks.ensure("threads", 4);
-        TestBlocks.ensure("pilot", 2);
-    }
-
-    @BeforeEach
-    void client() {
-        api = new WorkflowApi(port);
-    }
 
     @Test
     void aCycleIsRejectedWithItsTasksNamedInOrder() {
