@@ -7,9 +7,7 @@ import dev.trellis.protocol.api.WorkflowView;
 import dev.trellis.scheduler.SchedulerIntegrationTest;
 import dev.trellis.scheduler.TestBlocks;
 import dev.trellis.testsupport.LocalHttp;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Value;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -23,16 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The seed's section 1 ("Multiple Sites"), from examples/, through scheduler, Kafka, two sites of workers and Postgres. */
 @SchedulerIntegrationTest
-class MultiSiteWorkflowTest {
-
-    @Value("${local.server.port}")
-    int port;
-
-    @BeforeAll
-    static void startBlocks() {
-        TestBlocks.ensure("threads", 4);
-        TestBlocks.ensure("pilot", 2);
-    }
+class MultiSiteWorkflowTest extends WorkflowApiTestBase {
 
     @Test
     void totalIsTheSumOfTheGeneratedNumbersAndEachAppRanOnItsSite() throws IOException {
