@@ -30,6 +30,9 @@ final class TrellisScenarios {
 
     private static final long MIB = 1024 * 1024;
     private static final int LATENCY_WARM_UP = 20;
+    /** No-op tasks in one workflow per warm-up round; chains and single submissions come with them. */
+    private static final int WARM_UP_ROUND_TASKS = 20_000;
+    private static final int WARM_UP_CHAIN_LENGTH = 100;
     /** Workflows per batch submission in {@link #independentBatches()}. */
     private static final int BATCH_WORKFLOWS = 1_000;
 
@@ -47,10 +50,24 @@ final class TrellisScenarios {
         this.out = out;
     }
 
-    /** Runs no-op tasks and prints nothing: the scenarios after it measure a warm server. */
-    void warmUp(int tasks) {
-        if (tasks > 0) {
-            runToEnd(WorkflowDocuments.noOps("bench-warm-up", tasks));
+    /**
+     * Runs the shapes the scenarios measure, about {@code tasks} tasks in all, and prints nothing:
+     * the scenarios after it measure a warm server. Each round is a one-workflow run, chains (the
+     * report path in small batches) and one-task workflows submitted one by one (the REST path).
+     */
+    static void warmUp(SchedulerClient scheduler, int tasks) {
+        int done = 0;
+        while (done < tasks) {
+            int round = Math.min(WARM_UP_ROUND_TASKS, tasks - done);
+            runToEnd(scheduler, WorkflowDocuments.noOps("bench-warm-up", round));
+            int chains = Math.max(1, round / 400);
+            runToEnd(scheduler, WorkflowDocuments.chains("bench-warm-up-chains", chains, WARM_UP_CHAIN_LENGTH));
+            int singles = Math.max(1, round / 100);
+            String single = WorkflowDocuments.noOps("bench-warm-up-single", 1);
+            for (int i = 0; i < singles; i++) {
+                scheduler.awaitSucceeded(scheduler.submit(single).id());
+            }
+            done += round + chains * WARM_UP_CHAIN_LENGTH + singles;
         }
     }
 
@@ -210,6 +227,11 @@ final class TrellisScenarios {
     }
 
     private double runToEnd(String document) {
+        return runToEnd(scheduler, document);
+    }
+
+    /** Seconds from submitting the workflow to its end as the scheduler stamped it (every result persisted). */
+    private static double runToEnd(SchedulerClient scheduler, String document) {
         long began = System.currentTimeMillis();
         WorkflowView done = scheduler.awaitSucceeded(scheduler.submit(document).id());
         return (done.finishedAtMillis() - began) / 1e3;
