@@ -4,7 +4,7 @@
 CREATE FUNCTION write_step(step jsonb) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     written_at timestamptz := (step ->> 'at')::timestamptz;
-    attempt_round jsonb;
+    report attempts;
 BEGIN
     INSERT INTO workflows (id, name, status, spec, labels, sealed, submitted_at, task_count)
     SELECT w.id, w.name, w.status, w.spec_json::jsonb, w.labels_json::jsonb, w.sealed, w.submitted_at, w.task_count
@@ -35,19 +35,17 @@ BEGIN
     FROM jsonb_populate_recordset(NULL::attempts, step -> 'new_attempts') AS a
     ON CONFLICT (workflow_id, task_id, attempt) DO NOTHING;
 
-    -- In rounds, each touching an attempt at most once, an attempt's later updates in later rounds:
-    -- a step may update an attempt twice (a report, then its cancellation), and one set-based UPDATE
-    -- per round applies them in their order. An attempt the scheduler gave up on (LOST, CANCELLED)
-    -- keeps that status, since a late report from a block thought dead must not rewrite it.
-    FOR attempt_round IN SELECT jsonb_array_elements(step -> 'attempt_update_rounds') LOOP
-        UPDATE attempts a SET status = r.status, block_id = COALESCE(r.block_id, a.block_id),
-               worker_id = COALESCE(r.worker_id, a.worker_id), pid = COALESCE(r.pid, a.pid),
-               exit_code = r.exit_code, error = r.error, stdout_tail = r.stdout_tail,
-               stderr_tail = r.stderr_tail, started_at = COALESCE(r.started_at, a.started_at),
-               finished_at = r.finished_at
-        FROM jsonb_populate_recordset(NULL::attempts, attempt_round) AS r
-        WHERE a.workflow_id = r.workflow_id AND a.task_id = r.task_id AND a.attempt = r.attempt
-          AND a.status NOT IN ('LOST', 'CANCELLED');
+    -- One by one, in the document's order: an attempt may have two updates in one step (a report,
+    -- then its cancellation), and an attempt the scheduler gave up on (LOST, CANCELLED) keeps that
+    -- status, since a late report from a block thought dead must not rewrite it.
+    FOR report IN SELECT * FROM jsonb_populate_recordset(NULL::attempts, step -> 'attempt_updates') LOOP
+        UPDATE attempts SET status = report.status, block_id = COALESCE(report.block_id, block_id),
+               worker_id = COALESCE(report.worker_id, worker_id), pid = COALESCE(report.pid, pid),
+               exit_code = report.exit_code, error = report.error, stdout_tail = report.stdout_tail,
+               stderr_tail = report.stderr_tail, started_at = COALESCE(report.started_at, started_at),
+               finished_at = report.finished_at
+        WHERE workflow_id = report.workflow_id AND task_id = report.task_id AND attempt = report.attempt
+          AND status NOT IN ('LOST', 'CANCELLED');
     END LOOP;
 
     UPDATE workflows SET status = f.status, finished_at = (step ->> 'finished_at')::timestamptz

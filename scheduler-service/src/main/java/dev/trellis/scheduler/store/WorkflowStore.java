@@ -17,7 +17,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -94,7 +93,7 @@ public class WorkflowStore {
 
     private void callWriteStep(StepRows rows, Map<UUID, List<TaskRow>> newTasks, Instant at, Instant finishedAt) {
         StepDocument document = new StepDocument(at, finishedAt, rows.newWorkflows(), byWorkflow(newTasks),
-                byWorkflow(rows.changedTasks()), rows.newAttempts(), rounds(rows.attemptUpdates()),
+                byWorkflow(rows.changedTasks()), rows.newAttempts(), rows.attemptUpdates(),
                 rows.finished().entrySet().stream().map(e -> new FinishedWorkflow(e.getKey(), e.getValue())).toList());
         jdbc.sql("SELECT write_step(?::jsonb)").param(STEP_JSON.writeValueAsString(document)).query(row -> { });
     }
@@ -109,31 +108,10 @@ public class WorkflowStore {
         return batches;
     }
 
-    /**
-     * The updates in rounds that each touch an attempt at most once, an attempt's k-th update in
-     * round k: one set-based UPDATE per round then applies them in their order. Almost every step
-     * is one round.
-     */
-    static List<List<AttemptRow>> rounds(List<AttemptRow> updates) {
-        List<List<AttemptRow>> rounds = new ArrayList<>();
-        Map<AttemptKey, Integer> seen = new HashMap<>(updates.size() * 2);
-        for (AttemptRow update : updates) {
-            int round = seen.merge(new AttemptKey(update.workflowId(), update.taskId(), update.attempt()), 1, Integer::sum) - 1;
-            if (round == rounds.size()) {
-                rounds.add(new ArrayList<>());
-            }
-            rounds.get(round).add(update);
-        }
-        return rounds;
-    }
-
-    private record AttemptKey(UUID workflowId, String taskId, int attempt) {
-    }
-
     /** {@code write_step}'s argument: the JSON keys are the tables' column names (snake case). */
     private record StepDocument(Instant at, Instant finishedAt, List<WorkflowRow> workflows, List<WorkflowTasks> newTasks,
                                 List<WorkflowTasks> changedTasks, List<AttemptRow> newAttempts,
-                                List<List<AttemptRow>> attemptUpdateRounds, List<FinishedWorkflow> finished) {
+                                List<AttemptRow> attemptUpdates, List<FinishedWorkflow> finished) {
     }
 
     private record WorkflowTasks(UUID workflowId, List<TaskRow> tasks) {
