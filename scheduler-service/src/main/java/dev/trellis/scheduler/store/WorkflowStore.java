@@ -6,11 +6,6 @@ import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.PropertyNamingStrategies;
-import tools.jackson.databind.cfg.DateTimeFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -29,24 +24,37 @@ import java.util.UUID;
 @Repository
 public class WorkflowStore {
 
-    /** New tasks up to this many go in the {@code write_step} call rather than a COPY before it. */
+    /** New tasks up to this many are inserted with INSERT rather than COPY. */
     private static final int INSERT_ROWS_AT_MOST = 100;
     /** COPY data goes out in pieces of about this many characters, so a large DAG is never one huge buffer. */
     private static final int COPY_CHUNK_CHARS = 256 * 1024;
 
-    private static final ObjectMapper STEP_JSON = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .build();
-
     private final JdbcClient jdbc;
     private final JdbcTemplate batch;
-    private final TransactionTemplate transaction;
 
-    WorkflowStore(JdbcClient jdbc, JdbcTemplate batch, TransactionTemplate transaction) {
+    WorkflowStore(JdbcClient jdbc, JdbcTemplate batch) {
         this.jdbc = jdbc;
         this.batch = batch;
-        this.transaction = transaction;
+    }
+
+    /** Inserts submitted workflows' rows in one batch. */
+    public void insertWorkflows(List<WorkflowRow> workflows) {
+        if (workflows.isEmpty()) {
+            return;
+        }
+        batch.batchUpdate("""
+                        INSERT INTO workflows (id, name, status, spec, labels, sealed, submitted_at, task_count)
+                        VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?)""",
+                workflows, 1000, (ps, workflow) -> {
+                    ps.setObject(1, workflow.id());
+                    ps.setString(2, workflow.name());
+                    ps.setString(3, workflow.status());
+                    ps.setString(4, workflow.specJson());
+                    ps.setString(5, workflow.labelsJson());
+                    ps.setBoolean(6, workflow.sealed());
+                    ps.setTimestamp(7, Timestamp.from(workflow.submittedAt()));
+                    ps.setInt(8, workflow.taskCount());
+                });
     }
 
     public void insertTaskBatch(UUID workflowId, int seq, String tasksJson) {
@@ -67,65 +75,46 @@ public class WorkflowStore {
         jdbc.sql("UPDATE workflows SET sealed = true WHERE id = ?").param(workflowId).update();
     }
 
+    /** Stamps the workflows' end, each with its final status, in one batch. */
+    public void finishWorkflows(Map<UUID, String> statusById, Instant at) {
+        if (statusById.isEmpty()) {
+            return;
+        }
+        Timestamp finishedAt = at == null ? null : Timestamp.from(at);
+        batch.batchUpdate("UPDATE workflows SET status = ?, finished_at = ? WHERE id = ?",
+                List.copyOf(statusById.entrySet()), 1000, (ps, finished) -> {
+                    ps.setString(1, finished.getValue());
+                    ps.setTimestamp(2, finishedAt);
+                    ps.setObject(3, finished.getKey());
+                });
+    }
+
     public void updateWorkflowStatus(UUID workflowId, String status) {
         jdbc.sql("UPDATE workflows SET status = ? WHERE id = ?").params(status, workflowId).update();
     }
 
     /**
-     * Writes what engine steps changed, all or nothing, with one call of the {@code write_step}
-     * function: a single statement, so one round trip is the whole transaction. A submission of
-     * more than {@value #INSERT_ROWS_AT_MOST} tasks streams its task rows with {@code COPY} first,
-     * in one transaction with the rest.
-     *
-     * @param at         the tasks' {@code updated_at}
-     * @param finishedAt the end of the workflows that finished
+     * Inserts the rows of tasks new to the workflow with one {@code COPY}: a submitted DAG may hold
+     * 100,000 tasks, and COPY streams them several times faster than batched INSERTs. Runs in the
+     * caller's transaction; a task already stored fails the whole COPY (primary key).
      */
-    public void write(StepRows rows, Instant at, Instant finishedAt) {
-        if (rows.newTaskCount() <= INSERT_ROWS_AT_MOST) {
-            callWriteStep(rows, rows.newTasks(), at, finishedAt);
-            return;
-        }
-        transaction.executeWithoutResult(status -> {
-            copyNewTasks(rows.newTasks(), at);
-            callWriteStep(rows, Map.of(), at, finishedAt);
-        });
-    }
-
-    private void callWriteStep(StepRows rows, Map<UUID, List<TaskRow>> newTasks, Instant at, Instant finishedAt) {
-        StepDocument document = new StepDocument(at, finishedAt, rows.newWorkflows(), byWorkflow(newTasks),
-                byWorkflow(rows.changedTasks()), rows.newAttempts(), rows.attemptUpdates(),
-                rows.finished().entrySet().stream().map(e -> new FinishedWorkflow(e.getKey(), e.getValue())).toList());
-        jdbc.sql("SELECT write_step(?::jsonb)").param(STEP_JSON.writeValueAsString(document)).query(row -> { });
-    }
-
-    private static List<WorkflowTasks> byWorkflow(Map<UUID, List<TaskRow>> tasks) {
-        List<WorkflowTasks> batches = new ArrayList<>(tasks.size());
-        tasks.forEach((workflowId, rows) -> {
-            if (!rows.isEmpty()) {
-                batches.add(new WorkflowTasks(workflowId, rows));
-            }
-        });
-        return batches;
-    }
-
-    /** {@code write_step}'s argument: the JSON keys are the tables' column names (snake case). */
-    private record StepDocument(Instant at, Instant finishedAt, List<WorkflowRow> workflows, List<WorkflowTasks> newTasks,
-                                List<WorkflowTasks> changedTasks, List<AttemptRow> newAttempts,
-                                List<AttemptRow> attemptUpdates, List<FinishedWorkflow> finished) {
-    }
-
-    private record WorkflowTasks(UUID workflowId, List<TaskRow> tasks) {
-    }
-
-    private record FinishedWorkflow(UUID id, String status) {
+    public void insertNewTasks(UUID workflowId, List<TaskRow> tasks, Instant at) {
+        insertNewTasks(Map.of(workflowId, tasks), at);
     }
 
     /**
-     * Inserts the rows of tasks new to their workflows with one {@code COPY}, in the caller's
-     * transaction: a submitted DAG may hold 100,000 tasks, and COPY streams them several times
-     * faster than row inserts. A task already stored fails the whole COPY (primary key).
+     * {@link #insertNewTasks(UUID, List, Instant)} for several workflows, in one {@code COPY}; a few
+     * rows go as one multi-row {@code INSERT} instead, since COPY costs an extra round trip.
      */
-    void copyNewTasks(Map<UUID, List<TaskRow>> tasksByWorkflow, Instant at) {
+    public void insertNewTasks(Map<UUID, List<TaskRow>> tasksByWorkflow, Instant at) {
+        int rows = tasksByWorkflow.values().stream().mapToInt(List::size).sum();
+        if (rows == 0) {
+            return;
+        }
+        if (rows <= INSERT_ROWS_AT_MOST) {
+            insertTasks(tasksByWorkflow, at);
+            return;
+        }
         String updatedAt = at.toString();
         batch.execute((ConnectionCallback<Long>) connection -> {
             CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("""
@@ -186,6 +175,94 @@ public class WorkflowStore {
         byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
         copy.writeToCopy(bytes, 0, bytes.length);
         lines.setLength(0);
+    }
+
+    /** Inserts new tasks or overwrites the state of known ones, of several workflows, all in one batch. */
+    public void upsertTasks(Map<UUID, List<TaskRow>> tasksByWorkflow, Instant at) {
+        writeTasks(tasksByWorkflow, at, """
+                ON CONFLICT (workflow_id, task_id) DO UPDATE SET
+                  state = excluded.state, attempt = excluded.attempt, site = excluded.site,
+                  result = excluded.result, error = excluded.error, updated_at = excluded.updated_at""");
+    }
+
+    /** Inserts new tasks in one batch (one multi-row statement, with {@code reWriteBatchedInserts}). */
+    private void insertTasks(Map<UUID, List<TaskRow>> tasksByWorkflow, Instant at) {
+        writeTasks(tasksByWorkflow, at, "");
+    }
+
+    private void writeTasks(Map<UUID, List<TaskRow>> tasksByWorkflow, Instant at, String onConflict) {
+        List<Map.Entry<UUID, TaskRow>> tasks = new ArrayList<>();
+        tasksByWorkflow.forEach((workflowId, rows) -> rows.forEach(row -> tasks.add(Map.entry(workflowId, row))));
+        if (tasks.isEmpty()) {
+            return;
+        }
+        Timestamp now = Timestamp.from(at);
+        batch.batchUpdate("""
+                        INSERT INTO tasks (workflow_id, task_id, app_name, state, attempt, site, result, error, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
+                        """ + onConflict,
+                tasks, 1000, (ps, workflowTask) -> {
+                    TaskRow task = workflowTask.getValue();
+                    ps.setObject(1, workflowTask.getKey());
+                    ps.setString(2, task.taskId());
+                    ps.setString(3, task.appName());
+                    ps.setString(4, task.state());
+                    ps.setInt(5, task.attempt());
+                    ps.setString(6, task.site());
+                    ps.setString(7, task.resultJson());
+                    ps.setString(8, task.error());
+                    ps.setTimestamp(9, now);
+                });
+    }
+
+    public void insertAttempts(List<AttemptRow> attempts) {
+        if (attempts.isEmpty()) {
+            return;
+        }
+        batch.batchUpdate("""
+                        INSERT INTO attempts (workflow_id, task_id, attempt, site, status, queued_at)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (workflow_id, task_id, attempt) DO NOTHING""",
+                attempts, 1000, (ps, attempt) -> {
+                    ps.setObject(1, attempt.workflowId());
+                    ps.setString(2, attempt.taskId());
+                    ps.setInt(3, attempt.attempt());
+                    ps.setString(4, attempt.site());
+                    ps.setString(5, attempt.status());
+                    ps.setTimestamp(6, Timestamp.from(attempt.queuedAt()));
+                });
+    }
+
+    /**
+     * Records what a worker reported about an attempt (STARTED, or its end). An attempt the
+     * scheduler already gave up on (LOST, CANCELLED) keeps that status: a late report from a block
+     * thought dead must not rewrite it, since recovery counts lost attempts.
+     */
+    public void updateAttempts(List<AttemptRow> reports) {
+        if (reports.isEmpty()) {
+            return;
+        }
+        batch.batchUpdate("""
+                        UPDATE attempts SET status = ?, block_id = COALESCE(?, block_id), worker_id = COALESCE(?, worker_id),
+                          pid = COALESCE(?, pid), exit_code = ?, error = ?, stdout_tail = ?, stderr_tail = ?,
+                          started_at = COALESCE(?, started_at), finished_at = ?
+                        WHERE workflow_id = ? AND task_id = ? AND attempt = ?
+                          AND status NOT IN ('LOST', 'CANCELLED')""",
+                reports, 1000, (ps, a) -> {
+                    ps.setString(1, a.status());
+                    ps.setString(2, a.blockId());
+                    ps.setString(3, a.workerId());
+                    ps.setObject(4, a.pid());
+                    ps.setObject(5, a.exitCode());
+                    ps.setString(6, a.error());
+                    ps.setString(7, a.stdoutTail());
+                    ps.setString(8, a.stderrTail());
+                    ps.setTimestamp(9, a.startedAt() == null ? null : Timestamp.from(a.startedAt()));
+                    ps.setTimestamp(10, a.finishedAt() == null ? null : Timestamp.from(a.finishedAt()));
+                    ps.setObject(11, a.workflowId());
+                    ps.setString(12, a.taskId());
+                    ps.setInt(13, a.attempt());
+                });
     }
 
     public Optional<WorkflowRow> findWorkflow(UUID id) {
