@@ -16,6 +16,8 @@ final class DeployFiles {
     static final Path COMPOSE_PROMETHEUS_CONFIG = ROOT.resolve("deploy/compose/prometheus/prometheus.yml");
     static final Path DOCKERFILE = ROOT.resolve("Dockerfile");
     static final Path EXAMPLE_WORKFLOW = ROOT.resolve("examples/multi-site.yaml");
+    /** The standalone launcher, {@code ./trellis run|serve}. */
+    static final Path LAUNCHER = ROOT.resolve("trellis");
 
     private DeployFiles() {
     }
