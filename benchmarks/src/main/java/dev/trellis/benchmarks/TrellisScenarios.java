@@ -56,6 +56,7 @@ final class TrellisScenarios {
      * report path in small batches) and one-task workflows submitted one by one (the REST path).
      */
     static void warmUp(SchedulerClient scheduler, int tasks) {
+        String single = WorkflowDocuments.noOps("bench-warm-up-single", 1);
         int done = 0;
         while (done < tasks) {
             int round = Math.min(WARM_UP_ROUND_TASKS, tasks - done);
@@ -63,9 +64,8 @@ final class TrellisScenarios {
             int chains = Math.max(1, round / 400);
             runToEnd(scheduler, WorkflowDocuments.chains("bench-warm-up-chains", chains, WARM_UP_CHAIN_LENGTH));
             int singles = Math.max(1, round / 100);
-            String single = WorkflowDocuments.noOps("bench-warm-up-single", 1);
             for (int i = 0; i < singles; i++) {
-                scheduler.awaitSucceeded(scheduler.submit(single).id());
+                runToEnd(scheduler, single);
             }
             done += round + chains * WARM_UP_CHAIN_LENGTH + singles;
         }
