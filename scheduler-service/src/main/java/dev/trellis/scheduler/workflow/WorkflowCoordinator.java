@@ -68,8 +68,8 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
     /** Attempt status for an attempt in flight when its task was cancelled: its outcome no longer counts. */
     private static final String CANCELLED = "CANCELLED";
     /**
-     * Workflows whose report-batch rows share a transaction (bounding how many monitors one thread
-     * holds at once, each a stack frame).
+     * Workflows whose report-batch rows, or whose concurrent submissions, share a transaction
+     * (bounding how many monitors one thread holds at once, each a stack frame).
      */
     static final int WORKFLOWS_PER_TRANSACTION = 500;
 
@@ -85,6 +85,11 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
     private final Clock clock;
     private final Map<UUID, ActiveWorkflow> active = new ConcurrentHashMap<>();
     private final Map<UUID, CompletableFuture<Void>> finishWaiters = new ConcurrentHashMap<>();
+    /**
+     * Submissions arriving together share a transaction and a round of sends: one request per
+     * workflow cost a transaction each, and concurrent requests queued behind one another for it.
+     */
+    private final GroupCommit<Pending> submissions = new GroupCommit<>(this::start, WORKFLOWS_PER_TRANSACTION);
 
     WorkflowCoordinator(WorkflowStore store, WorkflowPlanner planner, TaskDispatcher dispatcher, SiteLoad load,
                         BlockRegistry blocks, WorkflowMetrics metrics, WorkflowEvents events, Memoizer memoizer,
@@ -112,9 +117,10 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
     }
 
     /**
-     * Validates every spec, then persists and starts them all in one transaction: nothing is
-     * stored when any spec is invalid (the problems' paths then start with the spec's index, as
-     * in {@code $[3].tasks[0].app}) or when the transaction fails.
+     * Validates every spec, then persists and starts them all in one transaction (which other
+     * requests' submissions arriving at the same time may share): nothing is stored when any spec
+     * is invalid (the problems' paths then start with the spec's index, as in
+     * {@code $[3].tasks[0].app}) or when the transaction fails.
      */
     public List<ActiveWorkflowSummary> submitAll(List<WorkflowSpec> specs, boolean sealed) {
         List<WorkflowPlan> plans = plans(specs);
@@ -131,13 +137,24 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
                     WireCodec.writeString(spec.labels()), sealed, now, null, plan.size());
             submitted.add(new Pending(workflow, outcome));
         }
+        submissions.commit(submitted);
+        return submitted.stream().map(Pending::workflow)
+                .map(w -> new ActiveWorkflowSummary(w.id, w.name, w.run.status().name(), w.run.plan().size())).toList();
+    }
+
+    /**
+     * Starts, persists and sends planned submissions: those of every request waiting here at once
+     * (see {@link #submissions}), all in one transaction.
+     */
+    private void start(List<Pending> submitted) {
+        Instant now = clock.instant();
         // Every monitor is taken before any workflow becomes visible in `active`, so no other thread can hold one.
         holdingAll(submitted, 0, () -> {
             for (Pending pending : submitted) {
                 ActiveWorkflow workflow = pending.workflow();
                 active.put(workflow.id, workflow);
                 log.info("workflow {} '{}' submitted with {} tasks{}", workflow.id, workflow.name, workflow.run.plan().size(),
-                        sealed ? "" : " (open for more)");
+                        workflow.run.isSealed() ? "" : " (open for more)");
                 // The first step (ready tasks dispatched, cache hits taken) is settled before anything is
                 // written, so each task row is written once, in the transaction that stores the workflow.
                 absorb(workflow, workflow.run.start(now), now, pending.outcome());
@@ -156,8 +173,6 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
                 throw e;
             }
         });
-        return submitted.stream().map(Pending::workflow)
-                .map(w -> new ActiveWorkflowSummary(w.id, w.name, w.run.status().name(), w.run.plan().size())).toList();
     }
 
     /** Plans every spec, or throws one {@link InvalidWorkflowException} with the problems of all of them. */

@@ -7,9 +7,14 @@ import dev.trellis.scheduler.SchedulerIntegrationTest;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static dev.trellis.scheduler.workflow.WorkflowApi.WORKFLOWS;
@@ -113,5 +118,42 @@ class BatchSubmissionTest extends WorkflowApiTestBase {
 
         assertThat((String) empty.get("detail")).contains("a batch of 1 to 1000 workflows");
         assertThat(notAList).containsEntry("type", "https://trellis.dev/problems/malformed-workflow");
+    }
+
+    /** Concurrent single submissions share transactions (see {@code GroupCommit}); each caller still gets its own answer. */
+    @Test
+    void concurrentSingleSubmissionsAreEachAcceptedOnceWithTheirOwnAnswerAndAnInvalidOneFailsAlone() throws Exception {
+        String name = "concurrent-" + UUID.randomUUID();
+        int submissions = 60;
+        ExecutorService clients = Executors.newFixedThreadPool(12);
+        try {
+            List<Future<SubmissionView>> accepted = IntStream.range(0, submissions).mapToObj(i -> clients.submit(() -> api.submit("""
+                    name: %s
+                    labels: {index: "%d"}
+                    apps: {echo: {type: java, function: echo}}
+                    tasks: [{id: only, app: echo, args: {value: %d}}]
+                    """.formatted(name, i, i)))).toList();
+            Future<HttpResponse<String>> invalid = clients.submit(() -> api.post(WORKFLOWS, """
+                    name: %s
+                    apps: {echo: {type: java, function: echo}}
+                    tasks: [{id: wrong, app: ehco}]
+                    """.formatted(name)));
+
+            assertThat(problem(invalid.get(60, TimeUnit.SECONDS), 400))
+                    .containsEntry("type", "https://trellis.dev/problems/invalid-workflow");
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < submissions; i++) {
+                SubmissionView submission = accepted.get(i).get(60, TimeUnit.SECONDS);
+                ids.add(submission.id());
+                WorkflowView done = api.awaitFinished(submission.id());
+                assertThat(done.labels()).as("the answer names this caller's workflow").containsEntry("index", String.valueOf(i));
+                assertThat(done.status()).isEqualTo("SUCCEEDED");
+                assertThat(resultOf(done, "only")).isEqualTo(i);
+            }
+            assertThat(ids).doesNotHaveDuplicates();
+            assertThat(api.listByName(name)).hasSize(submissions);
+        } finally {
+            clients.shutdownNow();
+        }
     }
 }

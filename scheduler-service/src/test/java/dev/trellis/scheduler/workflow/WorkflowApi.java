@@ -84,7 +84,7 @@ public final class WorkflowApi {
     }
 
     List<WorkflowView> listByName(String name) {
-        HttpResponse<String> response = http.get(WORKFLOWS + "?name=" + name);
+        HttpResponse<String> response = http.get(WORKFLOWS + "?name=" + name + "&size=500");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return List.of(WireCodec.readValue(response.body(), WorkflowView[].class));
     }
