@@ -40,6 +40,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
     @Option(names = "--tasks", description = "No-op tasks for the throughput and cached-rerun scenarios (10000; quick 500).")
     Integer tasks;
+    @Option(names = "--large-tasks",
+            description = "No-op tasks for the throughput scenarios' second, larger run, after the others (100000; quick 0; 0 for none).")
+    Integer largeTasks;
     @Option(names = "--latency-samples", description = "Sequential one-task workflows (1000; quick 100).")
     Integer latencySamples;
     @Option(names = "--bash-tasks", description = "Bash echo tasks (1000; quick 100).")
@@ -118,15 +121,13 @@ public final class BenchmarkCommand implements Callable<Integer> {
             TrellisScenarios trellis = new TrellisScenarios(scheduler, new RestClient(checkpointPort), sizes, limits, this::print);
             // Cheapest first; the large DAG last, since it is cancelled rather than run.
             if (scenarios.contains(Scenario.LATENCY)) trellis.latency();
-            if (scenarios.contains(Scenario.WORKFLOW)) trellis.oneWorkflow();
-            if (scenarios.contains(Scenario.INDEPENDENT)) {
-                trellis.independentSubmissions();
-                trellis.independentBatches();
-            }
+            runThroughput(trellis, sizes.tasks());
             if (scenarios.contains(Scenario.BASH)) trellis.bash();
             if (scenarios.contains(Scenario.CHAINS)) trellis.chains();
             if (scenarios.contains(Scenario.FAN)) trellis.fanOutFanIn();
             if (scenarios.contains(Scenario.CACHED)) trellis.cachedRerun();
+            // After the smaller scenarios, so the rows these runs leave behind do not weigh on those.
+            if (sizes.runsLargeThroughput()) runThroughput(trellis, sizes.largeTasks());
             if (scenarios.contains(Scenario.SCALE)) trellis.scale();
             if (scenarios.contains(Scenario.BLOCKS)) {
                 new BlockStartScenario(new SchedulerClient(httpPort), new RestClient(httpPort), home.resolve("blocks"), this::print)
@@ -134,6 +135,14 @@ public final class BenchmarkCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private void runThroughput(TrellisScenarios trellis, int tasks) throws Exception {
+        if (scenarios.contains(Scenario.WORKFLOW)) trellis.oneWorkflow(tasks);
+        if (scenarios.contains(Scenario.INDEPENDENT)) {
+            trellis.independentSubmissions(tasks);
+            trellis.independentBatches(tasks);
+        }
     }
 
     private MachineLimits measureLimits(StandaloneStack stack, Sizes sizes) throws Exception {
@@ -152,7 +161,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     }
 
     Sizes sizes() {
-        return new Sizes(size(tasks, 10_000, 500), size(latencySamples, 1_000, 100), size(bashTasks, 1_000, 100),
+        return new Sizes(size(tasks, 10_000, 500), size(largeTasks, 100_000, 0), size(latencySamples, 1_000, 100), size(bashTasks, 1_000, 100),
                 size(chains, 100, 10), size(chainLength, 100, 10), size(fanWidth, 10_000, 500), size(scaleTasks, 100_000, 5_000),
                 submitters, size(kafkaMessages, 200_000, 20_000), size(kafkaRoundTrips, 2_000, 200), size(postgresRows, 200_000, 20_000));
     }

@@ -33,7 +33,7 @@ final class TrellisScenarios {
     /** No-op tasks in one workflow per warm-up round; chains and single submissions come with them. */
     private static final int WARM_UP_ROUND_TASKS = 20_000;
     private static final int WARM_UP_CHAIN_LENGTH = 100;
-    /** Workflows per batch submission in {@link #independentBatches()}. */
+    /** Workflows per batch submission in {@link #independentBatches(int)}. */
     private static final int BATCH_WORKFLOWS = 1_000;
 
     private final SchedulerClient scheduler;
@@ -71,18 +71,16 @@ final class TrellisScenarios {
         }
     }
 
-    void oneWorkflow() {
-        int tasks = sizes.tasks();
+    void oneWorkflow(int tasks) {
         double seconds = runToEnd(WorkflowDocuments.noOps("bench-noops", tasks));
         out.accept(throughput("noop_tasks_one_workflow", tasks, seconds, 10_000.0, Map.of("tasks", tasks)));
     }
 
     /**
-     * Single-task workflows from several client threads at once, one {@code POST} each, then waited
+     * {@code tasks} single-task workflows from several client threads at once, one {@code POST} each, then waited
      * for as a whole (a list query, not a request per workflow, so waiting does not compete).
      */
-    void independentSubmissions() throws Exception {
-        int tasks = sizes.tasks();
+    void independentSubmissions(int tasks) throws Exception {
         String name = "bench-single-" + System.currentTimeMillis();
         String document = WorkflowDocuments.noOps(name, 1);
         double seconds = secondsUntilAllSucceeded(name, tasks,
@@ -92,11 +90,10 @@ final class TrellisScenarios {
     }
 
     /**
-     * The same number of one-task workflows sent as batches of {@link #BATCH_WORKFLOWS}
+     * {@code tasks} one-task workflows sent as batches of {@link #BATCH_WORKFLOWS}
      * ({@code POST /api/workflows/batch}) from the same client threads, then waited for as a whole.
      */
-    void independentBatches() throws Exception {
-        int tasks = sizes.tasks();
+    void independentBatches(int tasks) throws Exception {
         String name = "bench-batch-" + System.currentTimeMillis();
         double seconds = secondsUntilAllSucceeded(name, tasks,
                 IntStream.iterate(0, from -> from < tasks, from -> from + BATCH_WORKFLOWS).mapToObj(from -> {

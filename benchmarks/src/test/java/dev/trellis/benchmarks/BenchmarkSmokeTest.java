@@ -22,8 +22,8 @@ class BenchmarkSmokeTest {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         BenchmarkCommand command = new BenchmarkCommand(new PrintStream(printed, true, StandardCharsets.UTF_8));
 
-        int exitCode = BenchmarkCommand.commandLine(command).execute("--quick", "--tasks", "50", "--latency-samples", "20",
-                "--bash-tasks", "20", "--chains", "5", "--chain-length", "5", "--fan-width", "50", "--scale-tasks", "500",
+        int exitCode = BenchmarkCommand.commandLine(command).execute("--quick", "--tasks", "50", "--large-tasks", "80",
+                "--latency-samples", "20", "--bash-tasks", "20", "--chains", "5", "--chain-length", "5", "--fan-width", "50", "--scale-tasks", "500",
                 "--kafka-messages", "2000", "--kafka-round-trips", "50", "--postgres-rows", "2000", "--block-rounds", "1");
 
         List<String> lines = printed.toString(StandardCharsets.UTF_8).lines().toList();
@@ -33,6 +33,7 @@ class BenchmarkSmokeTest {
                 "limit_kafka_produce_consume", "limit_kafka_round_trip_p50", "limit_kafka_round_trip_p99",
                 "limit_postgres_batched_insert", "single_task_latency_p50", "single_task_latency_p99",
                 "noop_tasks_one_workflow", "noop_tasks_independent_workflows", "noop_tasks_independent_workflows_batched",
+                "noop_tasks_one_workflow", "noop_tasks_independent_workflows", "noop_tasks_independent_workflows_batched",
                 "bash_tasks", "chain_tasks",
                 "fan_out_fan_in_tasks", "cached_rerun_wall_time", "large_dag_submit_time", "large_dag_process_heap",
                 "limit_jvm_start", "block_start_to_first_task");
@@ -40,6 +41,11 @@ class BenchmarkSmokeTest {
             assertThat(((Number) figure.get("value")).doubleValue()).as(figure.toString()).isPositive();
             assertThat(figure).containsKeys("unit", "limit", "target", "params");
         });
+        // The throughput figures come at both sizes, each saying which.
+        assertThat(figures).filteredOn(f -> "noop_tasks_one_workflow".equals(f.get("figure")))
+                .extracting(f -> (Object) ((Map<?, ?>) f.get("params")).get("tasks")).containsExactly(50, 80);
+        assertThat(figures).filteredOn(f -> ((String) f.get("figure")).startsWith("noop_tasks_independent"))
+                .extracting(f -> (Object) ((Map<?, ?>) f.get("params")).get("workflows")).containsExactly(50, 50, 80, 80);
     }
 
     @SuppressWarnings("unchecked")
