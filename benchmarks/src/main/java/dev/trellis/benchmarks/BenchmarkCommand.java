@@ -115,7 +115,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
             SchedulerClient scheduler = new SchedulerClient(httpPort);
             if (scenarios.stream().anyMatch(scenario -> scenario != Scenario.LIMITS && scenario != Scenario.BLOCKS)) {
                 // Before the limits too: they run on the same broker and database, which then run warm code as well.
-                TrellisScenarios.warmUp(scheduler, size(warmUpTasks, 300_000, 200));
+                TrellisScenarios.warmUp(scheduler, size(warmUpTasks, 300_000, 200), sizes.submitters());
             }
             MachineLimits limits = scenarios.contains(Scenario.LIMITS) ? measureLimits(stack, sizes) : MachineLimits.UNMEASURED;
             TrellisScenarios trellis = new TrellisScenarios(scheduler, new RestClient(checkpointPort), sizes, limits, this::print);

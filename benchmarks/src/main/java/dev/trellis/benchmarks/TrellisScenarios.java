@@ -53,21 +53,32 @@ final class TrellisScenarios {
     /**
      * Runs the shapes the scenarios measure, about {@code tasks} tasks in all, and prints nothing:
      * the scenarios after it measure a warm server. Each round is a one-workflow run, chains (the
-     * report path in small batches) and one-task workflows submitted one by one (the REST path).
+     * report path in small batches) and one-task workflows, one {@code POST} and {@code /wait} each,
+     * from {@code submitters} threads at once as the independent scenario sends them (the REST path:
+     * with them posted one by one, that scenario still sped up minutes into its run).
      */
-    static void warmUp(SchedulerClient scheduler, int tasks) {
+    static void warmUp(SchedulerClient scheduler, int tasks, int submitters) throws Exception {
         String single = WorkflowDocuments.noOps("bench-warm-up-single", 1);
-        int done = 0;
-        while (done < tasks) {
-            int round = Math.min(WARM_UP_ROUND_TASKS, tasks - done);
-            runToEnd(scheduler, WorkflowDocuments.noOps("bench-warm-up", round));
-            int chains = Math.max(1, round / 400);
-            runToEnd(scheduler, WorkflowDocuments.chains("bench-warm-up-chains", chains, WARM_UP_CHAIN_LENGTH));
-            int singles = Math.max(1, round / 100);
-            for (int i = 0; i < singles; i++) {
-                runToEnd(scheduler, single);
+        ExecutorService clients = Executors.newFixedThreadPool(submitters);
+        try {
+            int done = 0;
+            while (done < tasks) {
+                int round = Math.min(WARM_UP_ROUND_TASKS, tasks - done);
+                runToEnd(scheduler, WorkflowDocuments.noOps("bench-warm-up", round));
+                int chains = Math.max(1, round / 400);
+                runToEnd(scheduler, WorkflowDocuments.chains("bench-warm-up-chains", chains, WARM_UP_CHAIN_LENGTH));
+                int singles = Math.max(1, round / 20);
+                List<Future<Double>> posted = new ArrayList<>(singles);
+                for (int i = 0; i < singles; i++) {
+                    posted.add(clients.submit(() -> runToEnd(scheduler, single)));
+                }
+                for (Future<Double> each : posted) {
+                    each.get();
+                }
+                done += round + chains * WARM_UP_CHAIN_LENGTH + singles;
             }
-            done += round + chains * WARM_UP_CHAIN_LENGTH + singles;
+        } finally {
+            clients.shutdownNow();
         }
     }
 
