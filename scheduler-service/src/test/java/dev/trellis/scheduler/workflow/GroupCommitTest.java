@@ -32,23 +32,14 @@ class GroupCommitTest {
 
     @Test
     void callersThatArriveDuringAWriteShareTheNextOne() throws Exception {
-        CountDownLatch firstWriteHeld = new CountDownLatch(1);
-        CountDownLatch releaseFirstWrite = new CountDownLatch(1);
-        GroupCommit<Integer> commits = new GroupCommit<>(items -> {
-            if (items.contains(0)) {
-                firstWriteHeld.countDown();
-                await(releaseFirstWrite);
-            }
-            writes.add(items);
-        }, 10);
+        FirstWriteHeld held = new FirstWriteHeld(10, null);
         ExecutorService callers = Executors.newFixedThreadPool(4);
         try {
-            Future<?> first = callers.submit(() -> commits.commit(List.of(0)));
-            firstWriteHeld.await();
-            List<Future<?>> waiting = IntStream.rangeClosed(1, 3).<Future<?>>mapToObj(i -> callers.submit(() -> commits.commit(List.of(i)))).toList();
+            Future<?> first = held.startFirstWrite(callers);
+            List<Future<?>> waiting = IntStream.rangeClosed(1, 3).<Future<?>>mapToObj(i -> callers.submit(() -> held.commits.commit(List.of(i)))).toList();
             awaitParked(3);
 
-            releaseFirstWrite.countDown();
+            held.release.countDown();
             first.get(10, TimeUnit.SECONDS);
             for (Future<?> caller : waiting) {
                 caller.get(10, TimeUnit.SECONDS);
@@ -64,27 +55,18 @@ class GroupCommitTest {
 
     @Test
     void aWriteTakesNoFurtherCallerOnceItHoldsTheMaximumButNeverSplitsACallersItems() throws Exception {
-        CountDownLatch firstWriteHeld = new CountDownLatch(1);
-        CountDownLatch releaseFirstWrite = new CountDownLatch(1);
-        GroupCommit<Integer> commits = new GroupCommit<>(items -> {
-            if (items.contains(0)) {
-                firstWriteHeld.countDown();
-                await(releaseFirstWrite);
-            }
-            writes.add(items);
-        }, 4);
+        FirstWriteHeld held = new FirstWriteHeld(4, null);
         ExecutorService callers = Executors.newFixedThreadPool(4);
         try {
-            Future<?> first = callers.submit(() -> commits.commit(List.of(0)));
-            firstWriteHeld.await();
+            Future<?> first = held.startFirstWrite(callers);
             List<Future<?>> waiting = new ArrayList<>();
             for (int caller = 1; caller <= 3; caller++) {
                 List<Integer> three = List.of(caller * 10, caller * 10 + 1, caller * 10 + 2);
-                waiting.add(callers.submit(() -> commits.commit(three)));
+                waiting.add(callers.submit(() -> held.commits.commit(three)));
                 awaitParked(caller); // queued in this order
             }
 
-            releaseFirstWrite.countDown();
+            held.release.countDown();
             first.get(10, TimeUnit.SECONDS);
             for (Future<?> caller : waiting) {
                 caller.get(10, TimeUnit.SECONDS);
@@ -98,27 +80,16 @@ class GroupCommitTest {
 
     @Test
     void aFailedWriteFailsEveryCallerWhoseItemsItHeldAndNoOther() throws Exception {
-        CountDownLatch firstWriteHeld = new CountDownLatch(1);
-        CountDownLatch releaseFirstWrite = new CountDownLatch(1);
-        GroupCommit<Integer> commits = new GroupCommit<>(items -> {
-            if (items.contains(0)) {
-                firstWriteHeld.countDown();
-                await(releaseFirstWrite);
-            }
-            if (items.contains(2)) {
-                throw new IllegalStateException("database refused the write");
-            }
-            writes.add(items);
-        }, 10);
+        FirstWriteHeld held = new FirstWriteHeld(10, 2);
+        GroupCommit<Integer> commits = held.commits;
         ExecutorService callers = Executors.newFixedThreadPool(3);
         try {
-            Future<?> first = callers.submit(() -> commits.commit(List.of(0)));
-            firstWriteHeld.await();
+            Future<?> first = held.startFirstWrite(callers);
             Future<?> second = callers.submit(() -> commits.commit(List.of(1)));
             Future<?> third = callers.submit(() -> commits.commit(List.of(2)));
             awaitParked(2);
 
-            releaseFirstWrite.countDown();
+            held.release.countDown();
 
             first.get(10, TimeUnit.SECONDS);
             for (Future<?> failed : List.of(second, third)) {
@@ -162,6 +133,37 @@ class GroupCommitTest {
         List<Integer> written = writes.stream().flatMap(List::stream).sorted().toList();
         assertThat(written).isEqualTo(IntStream.range(0, callers * commitsEach).boxed().toList());
         assertThat(writes.size()).isLessThan(callers * commitsEach / 2);
+    }
+
+    /**
+     * Group commits recorded in {@link #writes}, whose write of item 0 waits until {@link #release}
+     * is counted down, so callers arriving meanwhile queue behind it.
+     */
+    private final class FirstWriteHeld {
+        final CountDownLatch held = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final GroupCommit<Integer> commits;
+
+        /** @param failingItem a write holding this item throws, as a refused transaction would; null for none */
+        FirstWriteHeld(int maxItemsPerWrite, Integer failingItem) {
+            commits = new GroupCommit<>(items -> {
+                if (items.contains(0)) {
+                    held.countDown();
+                    await(release);
+                }
+                if (failingItem != null && items.contains(failingItem)) {
+                    throw new IllegalStateException("database refused the write");
+                }
+                writes.add(items);
+            }, maxItemsPerWrite);
+        }
+
+        /** Commits item 0 on one of the callers; returns once its write has begun and holds. */
+        Future<?> startFirstWrite(ExecutorService callers) throws InterruptedException {
+            Future<?> first = callers.submit(() -> commits.commit(List.of(0)));
+            held.await();
+            return first;
+        }
     }
 
     /** Waits until {@code count} callers wait in {@link GroupCommit#commit} for another's write. */
