@@ -23,8 +23,9 @@ final class GroupCommit<T> {
 
     /**
      * @param write            writes a list of items, all or none; called by one thread at a time
-     * @param maxItemsPerWrite a write takes no further caller's items once it holds this many
-     *                         (a caller's items are never split)
+     * @param maxItemsPerWrite a write holds at most this many items, unless one caller alone brings
+     *                         more: a caller's items are never split, nor joined by others'
+     *                         beyond this
      */
     GroupCommit(Consumer<List<T>> write, int maxItemsPerWrite) {
         this.write = write;
@@ -72,7 +73,9 @@ final class GroupCommit<T> {
         List<Entry<T>> taken = new ArrayList<>();
         List<T> items = new ArrayList<>();
         Entry<T> next;
-        while (items.size() < maxItemsPerWrite && (next = queued.poll()) != null) {
+        // Only the lock holder takes entries, so the one peeked at is the one polled.
+        while ((next = queued.peek()) != null && (items.isEmpty() || items.size() + next.items.size() <= maxItemsPerWrite)) {
+            queued.poll();
             taken.add(next);
             items.addAll(next.items);
         }

@@ -88,6 +88,8 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
     /**
      * Submissions arriving together share a transaction and a round of sends: one request per
      * workflow cost a transaction each, and concurrent requests queued behind one another for it.
+     * A batch larger than {@link #WORKFLOWS_PER_TRANSACTION} is stored alone, so no thread holds
+     * more monitors than the largest batch allowed.
      */
     private final GroupCommit<Pending> submissions = new GroupCommit<>(this::start, WORKFLOWS_PER_TRANSACTION);
 
