@@ -88,8 +88,6 @@ public final class BenchmarkCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        // One logback configuration (the standalone's) for all the contexts, as `trellis run` does.
-        System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
         System.exit(commandLine(new BenchmarkCommand()).execute(args));
     }
 

@@ -54,8 +54,8 @@ final class TrellisScenarios {
      * Runs the shapes the scenarios measure, about {@code tasks} tasks in all, and prints nothing:
      * the scenarios after it measure a warm server. Each round is a one-workflow run, chains (the
      * report path in small batches) and one-task workflows, one {@code POST} and {@code /wait} each,
-     * from {@code submitters} threads at once as the independent scenario sends them (the REST path:
-     * with them posted one by one, that scenario still sped up minutes into its run).
+     * from {@code submitters} threads at once as the independent scenario sends them (the REST path,
+     * with concurrent requests sharing transactions, as they do there).
      */
     static void warmUp(SchedulerClient scheduler, int tasks, int submitters) throws Exception {
         String single = WorkflowDocuments.noOps("bench-warm-up-single", 1);

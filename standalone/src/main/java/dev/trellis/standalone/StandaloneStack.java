@@ -8,6 +8,7 @@ import dev.trellis.worker.WorkerApplication;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import javax.sql.DataSource;
@@ -43,6 +44,10 @@ public final class StandaloneStack implements AutoCloseable {
     }
 
     public static StandaloneStack start(StackOptions options) {
+        // The services' contexts start side by side in this JVM, and each would re-initialize Logback
+        // while the others log: a reset racing another context's changes failed a start. All of them
+        // keep Logback's own configuration (logback.xml) instead, whoever calls this.
+        System.setProperty(LoggingSystem.SYSTEM_PROPERTY, LoggingSystem.NONE);
         long began = System.nanoTime();
         Path home = options.home.toAbsolutePath().normalize();
         ExecutorService starter = Executors.newFixedThreadPool(4, r -> new Thread(r, "trellis-start"));

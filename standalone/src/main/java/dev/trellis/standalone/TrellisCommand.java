@@ -10,8 +10,6 @@ import picocli.CommandLine.Command;
 public class TrellisCommand {
 
     public static void main(String[] args) {
-        // One logback configuration (logback.xml) for all the contexts, instead of each resetting it.
-        System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
         System.exit(new CommandLine(new TrellisCommand()).execute(args));
     }
 }

@@ -6,6 +6,7 @@ import dev.trellis.protocol.api.WorkflowView;
 import dev.trellis.testsupport.LocalHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.logging.LoggingSystem;
 import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
@@ -53,6 +54,9 @@ class StandaloneModeTest {
                     WorkflowView.class);
             assertThat(again.status()).isEqualTo("SUCCEEDED");
             assertThat(again.tasks()).hasSize(7);
+            assertThat(System.getProperty(LoggingSystem.SYSTEM_PROPERTY))
+                    .as("one Logback configuration for all the contexts: each resetting it while the others start can fail a start")
+                    .isEqualTo(LoggingSystem.NONE);
         }
     }
 
