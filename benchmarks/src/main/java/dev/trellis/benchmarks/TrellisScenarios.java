@@ -68,13 +68,7 @@ final class TrellisScenarios {
                 int chains = Math.max(1, round / 400);
                 runToEnd(scheduler, WorkflowDocuments.chains("bench-warm-up-chains", chains, WARM_UP_CHAIN_LENGTH));
                 int singles = Math.max(1, round / 20);
-                List<Future<Double>> posted = new ArrayList<>(singles);
-                for (int i = 0; i < singles; i++) {
-                    posted.add(clients.submit(() -> runToEnd(scheduler, single)));
-                }
-                for (Future<Double> each : posted) {
-                    each.get();
-                }
+                runOnClients(clients, Stream.<Callable<?>>generate(() -> () -> runToEnd(scheduler, single)).limit(singles));
                 done += round + chains * WARM_UP_CHAIN_LENGTH + singles;
             }
         } finally {
@@ -123,14 +117,19 @@ final class TrellisScenarios {
         ExecutorService clients = Executors.newFixedThreadPool(sizes.submitters());
         try {
             long began = System.currentTimeMillis();
-            List<Future<?>> submitted = new ArrayList<>();
-            submissions.forEach(submission -> submitted.add(clients.submit(submission)));
-            for (Future<?> submission : submitted) {
-                submission.get();
-            }
+            runOnClients(clients, submissions);
             return (scheduler.awaitAllSucceeded(name, workflows) - began) / 1e3;
         } finally {
             clients.shutdownNow();
+        }
+    }
+
+    /** Hands every call to the client threads at once, then returns when all have ended; rethrows a failure. */
+    private static void runOnClients(ExecutorService clients, Stream<Callable<?>> calls) throws Exception {
+        List<Future<?>> running = new ArrayList<>();
+        calls.forEach(call -> running.add(clients.submit(call)));
+        for (Future<?> call : running) {
+            call.get();
         }
     }
 
