@@ -53,9 +53,11 @@ final class TrellisScenarios {
     /**
      * Runs the shapes the scenarios measure, about {@code tasks} tasks in all, and prints nothing:
      * the scenarios after it measure a warm server. Each round is a one-workflow run, chains (the
-     * report path in small batches) and one-task workflows, one {@code POST} and {@code /wait} each,
+     * report path in small batches), one-task workflows, one {@code POST} and {@code /wait} each,
      * from {@code submitters} threads at once as the independent scenario sends them (the REST path,
-     * with concurrent requests sharing transactions, as they do there).
+     * with concurrent requests sharing transactions, as they do there), and one-task workflows in
+     * batches from the same threads, as the batched scenario sends them (planning and storing
+     * hundreds of workflows per request: code the other shapes barely run).
      */
     static void warmUp(SchedulerClient scheduler, int tasks, int submitters) throws Exception {
         String single = WorkflowDocuments.noOps("bench-warm-up-single", 1);
@@ -69,7 +71,11 @@ final class TrellisScenarios {
                 runToEnd(scheduler, WorkflowDocuments.chains("bench-warm-up-chains", chains, WARM_UP_CHAIN_LENGTH));
                 int singles = Math.max(1, round / 20);
                 runOnClients(clients, Stream.<Callable<?>>generate(() -> () -> runToEnd(scheduler, single)).limit(singles));
-                done += round + chains * WARM_UP_CHAIN_LENGTH + singles;
+                int batched = Math.max(1, round / 5);
+                String batchName = "bench-warm-up-batch-" + done;
+                runOnClients(clients, batches(batchName, batched).map(document -> () -> scheduler.submitBatch(document)));
+                scheduler.awaitAllSucceeded(batchName, batched);
+                done += round + chains * WARM_UP_CHAIN_LENGTH + singles + batched;
             }
         } finally {
             clients.shutdownNow();
@@ -101,12 +107,15 @@ final class TrellisScenarios {
     void independentBatches(int tasks) throws Exception {
         String name = "bench-batch-" + System.currentTimeMillis();
         double seconds = secondsUntilAllSucceeded(name, tasks,
-                IntStream.iterate(0, from -> from < tasks, from -> from + BATCH_WORKFLOWS).mapToObj(from -> {
-                    String document = WorkflowDocuments.oneTaskWorkflows(name, Math.min(BATCH_WORKFLOWS, tasks - from));
-                    return () -> scheduler.submitBatch(document);
-                }));
+                batches(name, tasks).map(document -> () -> scheduler.submitBatch(document)));
         out.accept(throughput("noop_tasks_independent_workflows_batched", tasks, seconds, 10_000.0,
                 Map.of("workflows", tasks, "workflowsPerBatch", BATCH_WORKFLOWS, "submitterThreads", sizes.submitters())));
+    }
+
+    /** {@code workflows} one-task workflows named {@code name}, as batch documents of {@link #BATCH_WORKFLOWS}, built as consumed. */
+    private static Stream<String> batches(String name, int workflows) {
+        return IntStream.iterate(0, from -> from < workflows, from -> from + BATCH_WORKFLOWS)
+                .mapToObj(from -> WorkflowDocuments.oneTaskWorkflows(name, Math.min(BATCH_WORKFLOWS, workflows - from)));
     }
 
     /**
