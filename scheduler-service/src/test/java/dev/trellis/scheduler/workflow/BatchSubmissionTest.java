@@ -3,10 +3,14 @@ package dev.trellis.scheduler.workflow;
 import dev.trellis.protocol.WireCodec;
 import dev.trellis.protocol.api.SubmissionView;
 import dev.trellis.protocol.api.WorkflowView;
+import dev.trellis.protocol.spec.WorkflowSpec;
 import dev.trellis.scheduler.SchedulerIntegrationTest;
+import dev.trellis.scheduler.SchedulerProperties;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -28,6 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SchedulerIntegrationTest
 class BatchSubmissionTest extends WorkflowApiTestBase {
+
+    @Autowired
+    WorkflowCoordinator coordinator;
 
     @Test
     void eachWorkflowOfABatchRunsOnItsOwnAndAnswersInTheOrderGiven() {
@@ -154,6 +162,71 @@ class BatchSubmissionTest extends WorkflowApiTestBase {
             assertThat(api.listByName(name)).hasSize(submissions);
         } finally {
             clients.shutdownNow();
+        }
+    }
+
+    /**
+     * The largest batch a deployment may allow is stored holding all of its workflows' locks, one
+     * stack frame each, so it is written alone, never joined with requests arriving meanwhile (see
+     * {@code GroupCommit}). Here it runs on a thread with half the usual stack while single
+     * submissions arrive, and every workflow of both is accepted once and finishes.
+     */
+    @Test
+    void theLargestBatchAllowedIsStoredOnAHalfSizeStackWhileSingleSubmissionsArriveAndAllFinish() throws Exception {
+        String name = "batch-largest-" + UUID.randomUUID();
+        int batchSize = SchedulerProperties.Limits.MAX_BATCH_WORKFLOWS;
+        List<WorkflowSpec> specs = IntStream.range(0, batchSize).mapToObj(i -> WireCodec.readSpec("""
+                name: %s
+                labels: {index: "%d"}
+                apps: {echo: {type: java, function: echo}}
+                tasks: [{id: only, app: echo, args: {value: %d}}]
+                """.formatted(name, i, i))).toList();
+        FutureTask<List<WorkflowCoordinator.ActiveWorkflowSummary>> batch = new FutureTask<>(() -> coordinator.submitAll(specs, true));
+        int singles = 40;
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<SubmissionView>> single = IntStream.range(0, singles).mapToObj(i -> clients.submit(() -> api.submit("""
+                    name: %s
+                    apps: {echo: {type: java, function: echo}}
+                    tasks: [{id: only, app: echo, args: {value: single}}]
+                    """.formatted(name)))).toList();
+            new Thread(null, batch, "largest-batch", 512 * 1024).start();
+
+            List<WorkflowCoordinator.ActiveWorkflowSummary> stored = batch.get(120, TimeUnit.SECONDS);
+            assertThat(stored).hasSize(batchSize);
+            for (Future<SubmissionView> submission : single) {
+                assertThat(submission.get(60, TimeUnit.SECONDS).status()).isEqualTo("RUNNING");
+            }
+            WorkflowView first = api.awaitFinished(stored.get(0).id().toString());
+            WorkflowView last = api.awaitFinished(stored.get(batchSize - 1).id().toString());
+            assertThat(first.labels()).as("answers come in the order given").containsEntry("index", "0");
+            assertThat(last.labels()).containsEntry("index", String.valueOf(batchSize - 1));
+            assertThat(resultOf(last, "only")).isEqualTo(batchSize - 1);
+            assertThat(countByName(name, "RUNNING", Duration.ofSeconds(120))).as("none still running").isZero();
+            assertThat(countByName(name, "SUCCEEDED", Duration.ZERO)).isEqualTo(batchSize + singles);
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    /** How many workflows named {@code name} have {@code status}, waiting up to {@code patience} for none to. */
+    private int countByName(String name, String status, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            int count = 0;
+            for (int page = 0; ; page++) {
+                HttpResponse<String> response = api.http().get(WORKFLOWS + "?name=" + name + "&status=" + status + "&size=500&page=" + page);
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                int found = WireCodec.readValue(response.body(), WorkflowView[].class).length;
+                count += found;
+                if (found < 500) {
+                    break;
+                }
+            }
+            if (count == 0 || System.nanoTime() > deadline) {
+                return count;
+            }
+            WorkflowApi.sleep(Duration.ofMillis(200));
         }
     }
 }
