@@ -57,6 +57,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
     Integer scaleTasks;
     @Option(names = "--submitters", defaultValue = "4", description = "Client threads submitting independent workflows (default: ${DEFAULT-VALUE}).")
     int submitters;
+    @Option(names = "--repeats", description = "Runs of the latency samples and of each throughput, bash, chain and fan scenario "
+            + "(3; quick 1): a figure is their median, with every run in params.runs. The --large-tasks runs, the cached rerun "
+            + "and the large DAG run once.")
+    Integer repeats;
+
     @Option(names = "--kafka-messages", description = "Records for the Kafka throughput limit (200000; quick 20000).")
     Integer kafkaMessages;
     @Option(names = "--kafka-round-trips", description = "Samples for the Kafka round-trip limit (2000; quick 200).")
@@ -161,7 +166,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     Sizes sizes() {
         return new Sizes(size(tasks, 10_000, 500), size(largeTasks, 100_000, 0), size(latencySamples, 1_000, 100), size(bashTasks, 1_000, 100),
                 size(chains, 100, 10), size(chainLength, 100, 10), size(fanWidth, 10_000, 500), size(scaleTasks, 100_000, 5_000),
-                submitters, size(kafkaMessages, 200_000, 20_000), size(kafkaRoundTrips, 2_000, 200), size(postgresRows, 200_000, 20_000));
+                submitters, size(repeats, 3, 1), size(kafkaMessages, 200_000, 20_000), size(kafkaRoundTrips, 2_000, 200), size(postgresRows, 200_000, 20_000));
     }
 
     private int size(Integer given, int full, int quickSize) {

@@ -11,6 +11,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -82,8 +83,9 @@ final class TrellisScenarios {
         }
     }
 
-    void oneWorkflow(int tasks) {
-        double seconds = runToEnd(WorkflowDocuments.noOps("bench-noops", tasks));
+    void oneWorkflow(int tasks) throws Exception {
+        String document = WorkflowDocuments.noOps("bench-noops", tasks);
+        Runs seconds = Runs.of(repeats(tasks), () -> runToEnd(document));
         out.accept(throughput("noop_tasks_one_workflow", tasks, seconds, 10_000.0, Map.of("tasks", tasks)));
     }
 
@@ -92,10 +94,11 @@ final class TrellisScenarios {
      * for as a whole (a list query, not a request per workflow, so waiting does not compete).
      */
     void independentSubmissions(int tasks) throws Exception {
-        String name = "bench-single-" + System.currentTimeMillis();
-        String document = WorkflowDocuments.noOps(name, 1);
-        double seconds = secondsUntilAllSucceeded(name, tasks,
-                IntStream.range(0, tasks).mapToObj(i -> () -> scheduler.submit(document)));
+        Runs seconds = Runs.of(repeats(tasks), () -> {
+            String name = "bench-single-" + System.nanoTime();
+            String document = WorkflowDocuments.noOps(name, 1);
+            return secondsUntilAllSucceeded(name, tasks, IntStream.range(0, tasks).mapToObj(i -> () -> scheduler.submit(document)));
+        });
         out.accept(throughput("noop_tasks_independent_workflows", tasks, seconds, 10_000.0,
                 Map.of("workflows", tasks, "submitterThreads", sizes.submitters())));
     }
@@ -105,9 +108,10 @@ final class TrellisScenarios {
      * ({@code POST /api/workflows/batch}) from the same client threads, then waited for as a whole.
      */
     void independentBatches(int tasks) throws Exception {
-        String name = "bench-batch-" + System.currentTimeMillis();
-        double seconds = secondsUntilAllSucceeded(name, tasks,
-                batches(name, tasks).map(document -> () -> scheduler.submitBatch(document)));
+        Runs seconds = Runs.of(repeats(tasks), () -> {
+            String name = "bench-batch-" + System.nanoTime();
+            return secondsUntilAllSucceeded(name, tasks, batches(name, tasks).map(document -> () -> scheduler.submitBatch(document)));
+        });
         out.accept(throughput("noop_tasks_independent_workflows_batched", tasks, seconds, 10_000.0,
                 Map.of("workflows", tasks, "workflowsPerBatch", BATCH_WORKFLOWS, "submitterThreads", sizes.submitters())));
     }
@@ -143,46 +147,60 @@ final class TrellisScenarios {
     }
 
     /** One one-task workflow at a time: submit, then {@code /wait} until it finished. */
-    void latency() {
+    void latency() throws Exception {
         int samples = sizes.latencySamples();
         String document = WorkflowDocuments.noOps("bench-latency", 1);
-        LatencySamples latencies = new LatencySamples(samples);
-        for (int i = 0; i < LATENCY_WARM_UP + samples; i++) {
-            long began = System.nanoTime();
+        for (int i = 0; i < LATENCY_WARM_UP; i++) {
             scheduler.awaitSucceeded(scheduler.submit(document).id());
-            if (i >= LATENCY_WARM_UP) {
-                latencies.add(System.nanoTime() - began);
-            }
         }
-        Map<String, Object> params = Map.of("samples", samples, "via", "POST /api/workflows then GET /wait");
-        out.accept(new Figure("single_task_latency_p50", latencies.percentileMillis(50), "ms",
-                limits.kafkaRoundTripP50Millis(), 2.5, params));
-        out.accept(new Figure("single_task_latency_p99", latencies.percentileMillis(99), "ms",
-                limits.kafkaRoundTripP99Millis(), 6.0, params));
+        List<LatencySamples> taken = new ArrayList<>();
+        Runs p50 = Runs.of(sizes.repeats(), () -> {
+            LatencySamples run = new LatencySamples(samples);
+            for (int i = 0; i < samples; i++) {
+                long began = System.nanoTime();
+                scheduler.awaitSucceeded(scheduler.submit(document).id());
+                run.add(System.nanoTime() - began);
+            }
+            taken.add(run);
+            return run.percentileMillis(50);
+        });
+        Iterator<LatencySamples> eachRun = taken.iterator();
+        Runs p99 = Runs.of(taken.size(), () -> eachRun.next().percentileMillis(99));
+        out.accept(new Figure("single_task_latency_p50", p50.median(), "ms", limits.kafkaRoundTripP50Millis(), 2.5,
+                latencyParams(samples, p50)));
+        out.accept(new Figure("single_task_latency_p99", p99.median(), "ms", limits.kafkaRoundTripP99Millis(), 6.0,
+                latencyParams(samples, p99)));
+    }
+
+    private static Map<String, Object> latencyParams(int samples, Runs percentile) {
+        return Map.of("samples", samples, "via", "POST /api/workflows then GET /wait", "runs", percentile.each(ms -> ms, 2));
     }
 
     /**
      * Bash tasks in one workflow. The same a tenth the size runs first, not counted: the no-op
      * warm-up runs no bash, and each slot starts its shell at its first bash task.
      */
-    void bash() {
+    void bash() throws Exception {
         int tasks = sizes.bashTasks();
         runToEnd(WorkflowDocuments.bashEchoes("bench-bash-warm-up", Math.max(1, tasks / 10)));
-        double seconds = runToEnd(WorkflowDocuments.bashEchoes("bench-bash", tasks));
+        String document = WorkflowDocuments.bashEchoes("bench-bash", tasks);
+        Runs seconds = Runs.of(sizes.repeats(), () -> runToEnd(document));
         out.accept(throughput("bash_tasks", tasks, seconds, 1_000.0, Map.of("tasks", tasks, "command", "echo hi > {outputs[0]}",
                 "warmUp", "the same a tenth the size first")));
     }
 
-    void chains() {
+    void chains() throws Exception {
         int tasks = sizes.chains() * sizes.chainLength();
-        double seconds = runToEnd(WorkflowDocuments.chains("bench-chains", sizes.chains(), sizes.chainLength()));
+        String document = WorkflowDocuments.chains("bench-chains", sizes.chains(), sizes.chainLength());
+        Runs seconds = Runs.of(sizes.repeats(), () -> runToEnd(document));
         out.accept(throughput("chain_tasks", tasks, seconds, 8_000.0,
                 Map.of("chains", sizes.chains(), "length", sizes.chainLength())));
     }
 
-    void fanOutFanIn() {
+    void fanOutFanIn() throws Exception {
         int tasks = sizes.fanWidth() + 2;
-        double seconds = runToEnd(WorkflowDocuments.fanOutFanIn("bench-fan", sizes.fanWidth()));
+        String document = WorkflowDocuments.fanOutFanIn("bench-fan", sizes.fanWidth());
+        Runs seconds = Runs.of(sizes.repeats(), () -> runToEnd(document));
         out.accept(throughput("fan_out_fan_in_tasks", tasks, seconds, null, Map.of("width", sizes.fanWidth())));
     }
 
@@ -253,10 +271,17 @@ final class TrellisScenarios {
         return (done.finishedAtMillis() - began) / 1e3;
     }
 
-    private Figure throughput(String figure, int tasks, double seconds, Double target, Map<String, Object> params) {
+    /** Tasks/s of the median run, with every run's rate in {@code params.runs}. */
+    private Figure throughput(String figure, int tasks, Runs seconds, Double target, Map<String, Object> params) {
         Map<String, Object> withTime = new HashMap<>(params);
-        withTime.put("seconds", seconds);
-        return new Figure(figure, tasks / seconds, "tasks/s", limits.kafkaMessagesPerSecond(), target, withTime);
+        withTime.put("seconds", seconds.median());
+        withTime.put("runs", seconds.each(runSeconds -> tasks / runSeconds, 0));
+        return new Figure(figure, tasks / seconds.median(), "tasks/s", limits.kafkaMessagesPerSecond(), target, withTime);
+    }
+
+    /** The 10,000-task scenarios run {@code --repeats} times; the large ones, minutes each, once. */
+    private int repeats(int tasks) {
+        return tasks == sizes.tasks() ? sizes.repeats() : 1;
     }
 
     /** task_exit checkpoints reach the checkpoint-service through Kafka: a rerun only hits what has arrived. */

@@ -23,7 +23,7 @@ class BenchmarkSmokeTest {
         BenchmarkCommand command = new BenchmarkCommand(new PrintStream(printed, true, StandardCharsets.UTF_8));
 
         int exitCode = BenchmarkCommand.commandLine(command).execute("--quick", "--tasks", "50", "--large-tasks", "80",
-                "--latency-samples", "20", "--bash-tasks", "20", "--chains", "5", "--chain-length", "5", "--fan-width", "50", "--scale-tasks", "500",
+                "--latency-samples", "20", "--repeats", "2", "--bash-tasks", "20", "--chains", "5", "--chain-length", "5", "--fan-width", "50", "--scale-tasks", "500",
                 "--kafka-messages", "2000", "--kafka-round-trips", "50", "--postgres-rows", "2000", "--block-rounds", "1");
 
         List<String> lines = printed.toString(StandardCharsets.UTF_8).lines().toList();
@@ -46,6 +46,13 @@ class BenchmarkSmokeTest {
                 .extracting(f -> (Object) ((Map<?, ?>) f.get("params")).get("tasks")).containsExactly(50, 80);
         assertThat(figures).filteredOn(f -> ((String) f.get("figure")).startsWith("noop_tasks_independent"))
                 .extracting(f -> (Object) ((Map<?, ?>) f.get("params")).get("workflows")).containsExactly(50, 50, 80, 80);
+        // Each repeated scenario gives the median of its runs and every run; the large size runs once.
+        assertThat(figures).filteredOn(f -> ((Map<?, ?>) f.get("params")).containsKey("runs"))
+                .extracting(f -> f.get("figure") + " " + ((List<?>) ((Map<?, ?>) f.get("params")).get("runs")).size())
+                .containsExactlyInAnyOrder("single_task_latency_p50 2", "single_task_latency_p99 2",
+                        "noop_tasks_one_workflow 2", "noop_tasks_independent_workflows 2", "noop_tasks_independent_workflows_batched 2",
+                        "noop_tasks_one_workflow 1", "noop_tasks_independent_workflows 1", "noop_tasks_independent_workflows_batched 1",
+                        "bash_tasks 2", "chain_tasks 2", "fan_out_fan_in_tasks 2");
     }
 
     @SuppressWarnings("unchecked")

@@ -1,0 +1,42 @@
+package dev.trellis.benchmarks;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * One measurement taken several times in a row. On two shared cores the same scenario moves by a
+ * third from one run to the next, so a figure is the median of its runs, printed with all of them.
+ */
+final class Runs {
+
+    private final double[] values;
+
+    private Runs(double[] values) {
+        this.values = values;
+    }
+
+    /** Takes the measurement {@code times} times (at least once), one after the other. */
+    static Runs of(int times, Callable<Double> measurement) throws Exception {
+        double[] values = new double[Math.max(1, times)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = measurement.call();
+        }
+        return new Runs(values);
+    }
+
+    /** The middle value; with an even count, the mean of the two middle ones. */
+    double median() {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    /** Each run's value turned into another unit (seconds into tasks/s, say) and rounded to {@code decimals} places, in run order. */
+    List<Double> each(DoubleUnaryOperator conversion, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Arrays.stream(values).map(conversion).map(value -> Math.round(value * scale) / scale).boxed().toList();
+    }
+}

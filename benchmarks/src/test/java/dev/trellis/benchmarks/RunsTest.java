@@ -1,0 +1,30 @@
+package dev.trellis.benchmarks;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RunsTest {
+
+    @Test
+    void theFigureIsTheMedianOfItsRunsWhateverTheirOrder() throws Exception {
+        Queue<Double> measured = new ArrayDeque<>(List.of(5.0, 1.0, 3.0));
+
+        Runs runs = Runs.of(3, measured::remove);
+
+        assertThat(runs.median()).isEqualTo(3.0);
+        assertThat(runs.each(seconds -> 10 / seconds, 1)).containsExactly(2.0, 10.0, 3.3);
+    }
+
+    @Test
+    void anEvenNumberOfRunsGivesTheMeanOfTheMiddleTwoAndZeroTimesStillMeasuresOnce() throws Exception {
+        Queue<Double> measured = new ArrayDeque<>(List.of(4.0, 1.0, 2.0, 8.0, 7.0));
+
+        assertThat(Runs.of(4, measured::remove).median()).isEqualTo(3.0);
+        assertThat(Runs.of(0, measured::remove).each(value -> value, 0)).containsExactly(7.0);
+    }
+}
