@@ -33,6 +33,12 @@ public final class StandaloneStack implements AutoCloseable {
     private final List<ConfigurableApplicationContext> services;
     private final int httpPort;
     private final String startupReport;
+    /**
+     * Stops the stack, in order, when the JVM is told to exit (Ctrl-C, SIGTERM): PostgreSQL is a
+     * process of its own, and without this it outlived every command but {@code serve}.
+     */
+    private final Thread stopOnExit = new Thread(this::close, "trellis-stop");
+    private boolean closed;
 
     private StandaloneStack(EmbeddedPostgres postgres, EmbeddedKafka kafka, List<ConfigurableApplicationContext> services,
                             int httpPort, String startupReport) {
@@ -41,6 +47,7 @@ public final class StandaloneStack implements AutoCloseable {
         this.services = services;
         this.httpPort = httpPort;
         this.startupReport = startupReport;
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
     public static StandaloneStack start(StackOptions options) {
@@ -72,6 +79,9 @@ public final class StandaloneStack implements AutoCloseable {
             List<String> common = List.of(
                     "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                     "--spring.main.banner-mode=off",
+                    // The stack stops the services itself, before the broker and the database they flush to:
+                    // the contexts' own hooks would run all at once, beside the stack's, in no order.
+                    "--spring.main.register-shutdown-hook=false",
                     "--spring.datasource.username=" + postgres.username(),
                     "--spring.datasource.password=" + postgres.password());
             Path data = home.resolve("data");
@@ -158,9 +168,23 @@ public final class StandaloneStack implements AutoCloseable {
         return postgres.dataSource(name);
     }
 
-    /** Services first (they drain and flush to the broker and database), then the broker, then the database. */
+    /**
+     * Services first (they drain and flush to the broker and database), then the broker, then the
+     * database. Once only: a second call, from the exit hook or another thread, waits for the first.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (Thread.currentThread() != stopOnExit) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException e) {
+                // The JVM is already exiting and runs the hook, which finds the stack closed.
+            }
+        }
         for (int i = services.size() - 1; i >= 0; i--) {
             try {
                 services.get(i).close();
