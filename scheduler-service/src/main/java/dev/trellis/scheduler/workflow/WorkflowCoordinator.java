@@ -667,7 +667,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
 
     private void recover(UUID id) {
         WorkflowRow row = store.findWorkflow(id).orElseThrow();
-        WorkflowPlan plan = planner.plan(WireCodec.readSpec(row.specJson()));
+        WorkflowPlan plan = planner.plan(WireCodec.readSpec(store.findSpec(id).orElseThrow()));
         List<String> batches = store.findTaskBatches(id);
         for (String batch : batches) {
             plan = plan.plus(planner.planAdditional(plan, WireCodec.readTasks(batch)));

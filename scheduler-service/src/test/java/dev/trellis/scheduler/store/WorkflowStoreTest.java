@@ -54,6 +54,21 @@ class WorkflowStoreTest {
         assertThat(store.findTasks(workflow)).extracting(TaskRow::taskId).containsExactly("first");
     }
 
+    /** A DAG listed task by task is megabytes of spec: only recovery reads it back. */
+    @Test
+    void workflowRowsAreReadWithoutTheirSpecWhichRecoveryReadsOnItsOwn() {
+        UUID id = UUID.randomUUID();
+        String name = "store-spec-" + id;
+        String spec = "{\"name\": \"" + name + "\", \"tasks\": [{\"id\": \"a\", \"app\": \"echo\"}]}";
+        store.insertWorkflows(List.of(new WorkflowRow(id, name, "RUNNING", spec, "{\"team\": \"x\"}", true, SUBMITTED, null, 1)));
+
+        WorkflowRow read = new WorkflowRow(id, name, "RUNNING", null, "{\"team\": \"x\"}", true, SUBMITTED, null, 1);
+        assertThat(store.findWorkflow(id)).contains(read);
+        assertThat(store.listWorkflows(name, "RUNNING", 0, 10)).containsExactly(read);
+        assertThat(store.findSpec(id)).hasValueSatisfying(json -> assertThat(json).contains("\"tasks\"").contains(name));
+        assertThat(store.findSpec(UUID.randomUUID())).isEmpty();
+    }
+
     private UUID aStoredWorkflow() {
         UUID id = UUID.randomUUID();
         store.insertWorkflows(List.of(new WorkflowRow(id, "store-test", "RUNNING", "{}", "{}", true, SUBMITTED, null, 0)));
