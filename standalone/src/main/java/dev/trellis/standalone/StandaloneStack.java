@@ -15,9 +15,14 @@ import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The whole product in one process: PostgreSQL and a KRaft broker with data under the home
@@ -47,7 +52,12 @@ public final class StandaloneStack implements AutoCloseable {
         this.services = services;
         this.httpPort = httpPort;
         this.startupReport = startupReport;
-        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        try {
+            Runtime.getRuntime().addShutdownHook(stopOnExit);
+        } catch (IllegalStateException e) {
+            close(); // the JVM began to exit as the start ended: stop now, nobody else will
+            throw e;
+        }
     }
 
     public static StandaloneStack start(StackOptions options) {
@@ -58,22 +68,18 @@ public final class StandaloneStack implements AutoCloseable {
         long began = System.nanoTime();
         Path home = options.home.toAbsolutePath().normalize();
         ExecutorService starter = Executors.newFixedThreadPool(4, r -> new Thread(r, "trellis-start"));
+        // The database and the broker are independent: start them side by side.
+        CompletableFuture<EmbeddedPostgres> postgresStart = CompletableFuture.supplyAsync(
+                () -> EmbeddedPostgres.start(home.resolve("postgres"), options.postgresPort, false), starter);
+        CompletableFuture<EmbeddedKafka> kafkaStart = CompletableFuture.supplyAsync(
+                () -> EmbeddedKafka.start(home.resolve("kafka"), options.kafkaPort, 16), starter);
+        List<CompletableFuture<ConfigurableApplicationContext>> starting = new CopyOnWriteArrayList<>();
+        // Until the stack is up, a JVM told to exit (Ctrl-C during a slow start) stops what has started so far.
+        Thread stopWhileStarting = new Thread(() -> stopStarted(starting, kafkaStart, postgresStart), "trellis-stop-starting");
+        Runtime.getRuntime().addShutdownHook(stopWhileStarting);
         try {
-            // The database and the broker are independent: start them side by side.
-            CompletableFuture<EmbeddedPostgres> postgresStart = CompletableFuture.supplyAsync(
-                    () -> EmbeddedPostgres.start(home.resolve("postgres"), options.postgresPort, false), starter);
-            CompletableFuture<EmbeddedKafka> kafkaStart = CompletableFuture.supplyAsync(
-                    () -> EmbeddedKafka.start(home.resolve("kafka"), options.kafkaPort, 16), starter);
-            EmbeddedPostgres postgres;
-            EmbeddedKafka kafka;
-            try {
-                postgres = postgresStart.join();
-                kafka = kafkaStart.join();
-            } catch (RuntimeException e) {
-                postgresStart.thenAccept(EmbeddedPostgres::close);
-                kafkaStart.thenAccept(EmbeddedKafka::close);
-                throw e;
-            }
+            EmbeddedPostgres postgres = postgresStart.join();
+            EmbeddedKafka kafka = kafkaStart.join();
             long infraReady = System.nanoTime();
 
             List<String> common = List.of(
@@ -104,7 +110,6 @@ public final class StandaloneStack implements AutoCloseable {
             schedulerArgs.addAll(List.of("--spring.datasource.url=" + postgres.ensureDatabase("scheduler_service"),
                     "--server.port=" + options.httpPort, "--trellis.scheduler.data-root=" + data,
                     "--trellis.scheduler.memo.checkpoint-url=http://127.0.0.1:" + options.checkpointPort));
-            List<CompletableFuture<ConfigurableApplicationContext>> starting = new ArrayList<>();
             starting.add(CompletableFuture.supplyAsync(() -> run(SchedulerApplication.application(), common, schedulerArgs), starter));
             starting.add(CompletableFuture.supplyAsync(() -> run(CheckpointApplication.application(), common, List.of(
                     "--spring.datasource.url=" + postgres.ensureDatabase("checkpoint_service"),
@@ -115,22 +120,50 @@ public final class StandaloneStack implements AutoCloseable {
                         "--trellis.worker.block-id=" + site.name() + "-standalone", "--trellis.worker.data-root=" + data,
                         "--server.port=0")), starter));
             }
-            List<ConfigurableApplicationContext> services;
-            try {
-                services = starting.stream().map(CompletableFuture::join).toList();
-            } catch (RuntimeException e) {
-                // Leave nothing running (postgres is a separate process) when a service cannot start.
-                starting.forEach(s -> s.thenAccept(ConfigurableApplicationContext::close));
-                kafka.close();
-                postgres.close();
-                throw e;
+            List<ConfigurableApplicationContext> services = starting.stream().map(CompletableFuture::join).toList();
+            if (!withdraw(stopWhileStarting)) {
+                throw new IllegalStateException("the JVM is exiting: the stack stops instead of starting");
             }
             long ready = System.nanoTime();
             String report = String.format("Trellis ready in %.1f s (PostgreSQL and Kafka %.1f s, services %.1f s); REST API on http://127.0.0.1:%d/api/workflows",
                     seconds(ready - began), seconds(infraReady - began), seconds(ready - infraReady), options.httpPort);
             return new StandaloneStack(postgres, kafka, services, options.httpPort, report);
+        } catch (RuntimeException e) {
+            // Leave nothing running (postgres is a separate process) when a part cannot start.
+            if (withdraw(stopWhileStarting)) {
+                stopStarted(starting, kafkaStart, postgresStart);
+            }
+            throw e;
         } finally {
             starter.shutdown();
+        }
+    }
+
+    /** Stops, in the stack's order, whatever of a start has come up, once each part's start ended (a minute at most). */
+    private static void stopStarted(List<CompletableFuture<ConfigurableApplicationContext>> services,
+                                    CompletableFuture<EmbeddedKafka> kafka, CompletableFuture<EmbeddedPostgres> postgres) {
+        stopInOrder(services.stream().map(StandaloneStack::started).flatMap(Optional::stream).toList(),
+                started(kafka).orElse(null), started(postgres).orElse(null));
+    }
+
+    /** What a part's start produced; empty when it failed or took over a minute. */
+    private static <T> Optional<T> started(CompletableFuture<T> start) {
+        try {
+            return Optional.of(start.get(1, TimeUnit.MINUTES));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Takes a shutdown hook back; false when the JVM is already exiting, and so running it. */
+    private static boolean withdraw(Thread hook) {
+        try {
+            return Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            return false;
         }
     }
 
@@ -179,12 +212,13 @@ public final class StandaloneStack implements AutoCloseable {
         }
         closed = true;
         if (Thread.currentThread() != stopOnExit) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(stopOnExit);
-            } catch (IllegalStateException e) {
-                // The JVM is already exiting and runs the hook, which finds the stack closed.
-            }
+            withdraw(stopOnExit); // when the JVM is already exiting, the hook runs and finds the stack closed
         }
+        stopInOrder(services, kafka, postgres);
+    }
+
+    /** Services first, from the last started, then the broker, then the database (either may be null). */
+    private static void stopInOrder(List<ConfigurableApplicationContext> services, EmbeddedKafka kafka, EmbeddedPostgres postgres) {
         for (int i = services.size() - 1; i >= 0; i--) {
             try {
                 services.get(i).close();
@@ -192,7 +226,11 @@ public final class StandaloneStack implements AutoCloseable {
                 log.warn("a service did not stop cleanly: {}", e.toString());
             }
         }
-        kafka.close();
-        postgres.close();
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
     }
 }

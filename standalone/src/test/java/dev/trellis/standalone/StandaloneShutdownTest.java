@@ -22,6 +22,17 @@ class StandaloneShutdownTest {
 
     @Test
     void aTerminatedStackStopsItsPostgresBeforeItsJvmExits(@TempDir Path home) throws Exception {
+        assertTerminatingStopsPostgres(home, "Trellis ready in");
+    }
+
+    /** A slow start interrupted: PostgreSQL is up, the services are still starting. */
+    @Test
+    void aStackTerminatedWhileItsServicesStartStopsItsPostgresToo(@TempDir Path home) throws Exception {
+        assertTerminatingStopsPostgres(home, "PostgreSQL listening on");
+    }
+
+    /** Starts a stack in a JVM of its own, sends it SIGTERM once its output shows {@code stage}, and checks postgres went with it. */
+    private static void assertTerminatingStopsPostgres(Path home, String stage) throws Exception {
         Path log = home.resolve("stack.log");
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), StackUntilStopped.class.getName(),
@@ -31,13 +42,13 @@ class StandaloneShutdownTest {
         Process stack = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long postgresPid = 0;
         try {
-            awaitReady(stack, log);
+            awaitOutput(stack, log, stage);
             postgresPid = Long.parseLong(Files.readAllLines(home.resolve("postgres/postmaster.pid")).get(0).trim());
             assertThat(alive(postgresPid)).as("postgres runs while the stack does").isTrue();
 
             stack.destroy(); // SIGTERM
 
-            assertThat(stack.waitFor(60, TimeUnit.SECONDS)).as("the stack's JVM exits").isTrue();
+            assertThat(stack.waitFor(90, TimeUnit.SECONDS)).as("the stack's JVM exits").isTrue();
             assertThat(alive(postgresPid)).as("postgres stopped with it; the stack's output:%n%s", Files.readString(log)).isFalse();
             assertThat(home.resolve("postgres/postmaster.pid")).as("postgres shut down cleanly").doesNotExist();
         } finally {
@@ -48,19 +59,19 @@ class StandaloneShutdownTest {
         }
     }
 
-    private static void awaitReady(Process stack, Path log) throws Exception {
+    private static void awaitOutput(Process stack, Path log, String text) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
             String output = Files.exists(log) ? Files.readString(log) : "";
-            if (output.contains("Trellis ready in")) {
+            if (output.contains(text)) {
                 return;
             }
             if (!stack.isAlive()) {
-                fail("the stack exited before it was ready:%n%s", output);
+                fail("the stack exited before printing '%s':%n%s", text, output);
             }
-            Thread.sleep(200);
+            Thread.sleep(50);
         }
-        fail("the stack was not ready within 2 minutes:%n%s", Files.readString(log));
+        fail("the stack did not print '%s' within 2 minutes:%n%s", text, Files.readString(log));
     }
 
     /** Running: an exited process whose parent has not reaped it yet (a zombie) does not count. */
