@@ -1,9 +1,11 @@
 package dev.trellis.benchmarks;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.DoubleUnaryOperator;
+import java.util.function.ToDoubleFunction;
 
 /**
  * One measurement taken several times in a row. On two shared cores the same scenario moves by a
@@ -19,11 +21,21 @@ final class Runs {
 
     /** Takes the measurement {@code times} times (at least once), one after the other. */
     static Runs of(int times, Callable<Double> measurement) throws Exception {
-        double[] values = new double[Math.max(1, times)];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = measurement.call();
+        return of(repeat(times, measurement), value -> value);
+    }
+
+    /** One figure of each run, in run order (several figures may come from the same runs). */
+    static <T> Runs of(List<T> runs, ToDoubleFunction<T> figure) {
+        return new Runs(runs.stream().mapToDouble(figure).toArray());
+    }
+
+    /** Does {@code run} {@code times} times (at least once), one after the other; its results in order. */
+    static <T> List<T> repeat(int times, Callable<T> run) throws Exception {
+        List<T> results = new ArrayList<>();
+        for (int i = 0; i < Math.max(1, times); i++) {
+            results.add(run.call());
         }
-        return new Runs(values);
+        return results;
     }
 
     /** The middle value; with an even count, the mean of the two middle ones. */

@@ -11,7 +11,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -153,19 +152,17 @@ final class TrellisScenarios {
         for (int i = 0; i < LATENCY_WARM_UP; i++) {
             scheduler.awaitSucceeded(scheduler.submit(document).id());
         }
-        List<LatencySamples> taken = new ArrayList<>();
-        Runs p50 = Runs.of(sizes.repeats(), () -> {
+        List<LatencySamples> runs = Runs.repeat(sizes.repeats(), () -> {
             LatencySamples run = new LatencySamples(samples);
             for (int i = 0; i < samples; i++) {
                 long began = System.nanoTime();
                 scheduler.awaitSucceeded(scheduler.submit(document).id());
                 run.add(System.nanoTime() - began);
             }
-            taken.add(run);
-            return run.percentileMillis(50);
+            return run;
         });
-        Iterator<LatencySamples> eachRun = taken.iterator();
-        Runs p99 = Runs.of(taken.size(), () -> eachRun.next().percentileMillis(99));
+        Runs p50 = Runs.of(runs, run -> run.percentileMillis(50));
+        Runs p99 = Runs.of(runs, run -> run.percentileMillis(99));
         out.accept(new Figure("single_task_latency_p50", p50.median(), "ms", limits.kafkaRoundTripP50Millis(), 2.5,
                 latencyParams(samples, p50)));
         out.accept(new Figure("single_task_latency_p99", p99.median(), "ms", limits.kafkaRoundTripP99Millis(), 6.0,
@@ -273,10 +270,11 @@ final class TrellisScenarios {
 
     /** Tasks/s of the median run, with every run's rate in {@code params.runs}. */
     private Figure throughput(String figure, int tasks, Runs seconds, Double target, Map<String, Object> params) {
+        double medianSeconds = seconds.median();
         Map<String, Object> withTime = new HashMap<>(params);
-        withTime.put("seconds", seconds.median());
+        withTime.put("seconds", medianSeconds);
         withTime.put("runs", seconds.each(runSeconds -> tasks / runSeconds, 0));
-        return new Figure(figure, tasks / seconds.median(), "tasks/s", limits.kafkaMessagesPerSecond(), target, withTime);
+        return new Figure(figure, tasks / medianSeconds, "tasks/s", limits.kafkaMessagesPerSecond(), target, withTime);
     }
 
     /** The 10,000-task scenarios run {@code --repeats} times; the large ones, minutes each, once. */

@@ -27,4 +27,15 @@ class RunsTest {
         assertThat(Runs.of(4, measured::remove).median()).isEqualTo(3.0);
         assertThat(Runs.of(0, measured::remove).each(value -> value, 0)).containsExactly(7.0);
     }
+
+    @Test
+    void severalFiguresComeFromTheSameRunsEachInRunOrder() throws Exception {
+        Queue<List<Double>> runs = new ArrayDeque<>(List.of(List.of(1.0, 9.0), List.of(2.0, 7.0), List.of(3.0, 8.0)));
+
+        List<List<Double>> taken = Runs.repeat(3, runs::remove);
+
+        assertThat(Runs.of(taken, run -> run.get(0)).each(value -> value, 0)).containsExactly(1.0, 2.0, 3.0);
+        assertThat(Runs.of(taken, run -> run.get(1)).median()).isEqualTo(8.0);
+        assertThat(Runs.repeat(0, () -> "once")).containsExactly("once");
+    }
 }
