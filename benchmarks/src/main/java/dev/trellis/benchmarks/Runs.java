@@ -19,11 +19,6 @@ final class Runs {
         this.values = values;
     }
 
-    /** Takes the measurement {@code times} times (at least once), one after the other. */
-    static Runs of(int times, Callable<Double> measurement) throws Exception {
-        return of(repeat(times, measurement), value -> value);
-    }
-
     /** One figure of each run, in run order (several figures may come from the same runs). */
     static <T> Runs of(List<T> runs, ToDoubleFunction<T> figure) {
         return new Runs(runs.stream().mapToDouble(figure).toArray());

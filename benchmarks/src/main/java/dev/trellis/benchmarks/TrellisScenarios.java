@@ -1,5 +1,6 @@
 package dev.trellis.benchmarks;
 
+import dev.trellis.benchmarks.CpuSpent.Measured;
 import dev.trellis.protocol.WireCodec;
 import dev.trellis.protocol.api.SubmissionView;
 import dev.trellis.protocol.api.WorkflowView;
@@ -84,8 +85,8 @@ final class TrellisScenarios {
 
     void oneWorkflow(int tasks) throws Exception {
         String document = WorkflowDocuments.noOps("bench-noops", tasks);
-        Runs seconds = Runs.of(repeats(tasks), () -> runToEnd(document));
-        out.accept(throughput("noop_tasks_one_workflow", tasks, seconds, 10_000.0, Map.of("tasks", tasks)));
+        List<Measured<Double>> runs = Runs.repeat(repeats(tasks), () -> CpuSpent.measure(() -> runToEnd(document)));
+        out.accept(throughput("noop_tasks_one_workflow", tasks, runs, 10_000.0, Map.of("tasks", tasks)));
     }
 
     /**
@@ -93,12 +94,12 @@ final class TrellisScenarios {
      * for as a whole (a list query, not a request per workflow, so waiting does not compete).
      */
     void independentSubmissions(int tasks) throws Exception {
-        Runs seconds = Runs.of(repeats(tasks), () -> {
+        List<Measured<Double>> runs = Runs.repeat(repeats(tasks), () -> CpuSpent.measure(() -> {
             String name = "bench-single-" + System.nanoTime();
             String document = WorkflowDocuments.noOps(name, 1);
             return secondsUntilAllSucceeded(name, tasks, IntStream.range(0, tasks).mapToObj(i -> () -> scheduler.submit(document)));
-        });
-        out.accept(throughput("noop_tasks_independent_workflows", tasks, seconds, 10_000.0,
+        }));
+        out.accept(throughput("noop_tasks_independent_workflows", tasks, runs, 10_000.0,
                 Map.of("workflows", tasks, "submitterThreads", sizes.submitters())));
     }
 
@@ -107,11 +108,11 @@ final class TrellisScenarios {
      * ({@code POST /api/workflows/batch}) from the same client threads, then waited for as a whole.
      */
     void independentBatches(int tasks) throws Exception {
-        Runs seconds = Runs.of(repeats(tasks), () -> {
+        List<Measured<Double>> runs = Runs.repeat(repeats(tasks), () -> CpuSpent.measure(() -> {
             String name = "bench-batch-" + System.nanoTime();
             return secondsUntilAllSucceeded(name, tasks, batches(name, tasks).map(document -> () -> scheduler.submitBatch(document)));
-        });
-        out.accept(throughput("noop_tasks_independent_workflows_batched", tasks, seconds, 10_000.0,
+        }));
+        out.accept(throughput("noop_tasks_independent_workflows_batched", tasks, runs, 10_000.0,
                 Map.of("workflows", tasks, "workflowsPerBatch", BATCH_WORKFLOWS, "submitterThreads", sizes.submitters())));
     }
 
@@ -152,7 +153,7 @@ final class TrellisScenarios {
         for (int i = 0; i < LATENCY_WARM_UP; i++) {
             scheduler.awaitSucceeded(scheduler.submit(document).id());
         }
-        List<LatencySamples> runs = Runs.repeat(sizes.repeats(), () -> {
+        List<Measured<LatencySamples>> runs = Runs.repeat(sizes.repeats(), () -> CpuSpent.measure(() -> {
             LatencySamples run = new LatencySamples(samples);
             for (int i = 0; i < samples; i++) {
                 long began = System.nanoTime();
@@ -160,17 +161,19 @@ final class TrellisScenarios {
                 run.add(System.nanoTime() - began);
             }
             return run;
-        });
-        Runs p50 = Runs.of(runs, run -> run.percentileMillis(50));
-        Runs p99 = Runs.of(runs, run -> run.percentileMillis(99));
+        }));
+        Runs p50 = Runs.of(runs, run -> run.value().percentileMillis(50));
+        Runs p99 = Runs.of(runs, run -> run.value().percentileMillis(99));
         out.accept(new Figure("single_task_latency_p50", p50.median(), "ms", limits.kafkaRoundTripP50Millis(), 2.5,
-                latencyParams(samples, p50)));
+                latencyParams(samples, p50, runs)));
         out.accept(new Figure("single_task_latency_p99", p99.median(), "ms", limits.kafkaRoundTripP99Millis(), 6.0,
-                latencyParams(samples, p99)));
+                latencyParams(samples, p99, runs)));
     }
 
-    private static Map<String, Object> latencyParams(int samples, Runs percentile) {
-        return Map.of("samples", samples, "via", "POST /api/workflows then GET /wait", "runs", percentile.each(ms -> ms, 2));
+    private static Map<String, Object> latencyParams(int samples, Runs percentile, List<Measured<LatencySamples>> runs) {
+        Map<String, Object> params = new HashMap<>(cpuParams(runs, samples));
+        params.putAll(Map.of("samples", samples, "via", "POST /api/workflows then GET /wait", "runs", percentile.each(ms -> ms, 2)));
+        return params;
     }
 
     /**
@@ -181,24 +184,21 @@ final class TrellisScenarios {
         int tasks = sizes.bashTasks();
         runToEnd(WorkflowDocuments.bashEchoes("bench-bash-warm-up", Math.max(1, tasks / 10)));
         String document = WorkflowDocuments.bashEchoes("bench-bash", tasks);
-        Runs seconds = Runs.of(sizes.repeats(), () -> runToEnd(document));
-        out.accept(throughput("bash_tasks", tasks, seconds, 1_000.0, Map.of("tasks", tasks, "command", "echo hi > {outputs[0]}",
+        out.accept(throughput("bash_tasks", tasks, timedRuns(document), 1_000.0, Map.of("tasks", tasks, "command", "echo hi > {outputs[0]}",
                 "warmUp", "the same a tenth the size first")));
     }
 
     void chains() throws Exception {
         int tasks = sizes.chains() * sizes.chainLength();
         String document = WorkflowDocuments.chains("bench-chains", sizes.chains(), sizes.chainLength());
-        Runs seconds = Runs.of(sizes.repeats(), () -> runToEnd(document));
-        out.accept(throughput("chain_tasks", tasks, seconds, 8_000.0,
+        out.accept(throughput("chain_tasks", tasks, timedRuns(document), 8_000.0,
                 Map.of("chains", sizes.chains(), "length", sizes.chainLength())));
     }
 
     void fanOutFanIn() throws Exception {
         int tasks = sizes.fanWidth() + 2;
         String document = WorkflowDocuments.fanOutFanIn("bench-fan", sizes.fanWidth());
-        Runs seconds = Runs.of(sizes.repeats(), () -> runToEnd(document));
-        out.accept(throughput("fan_out_fan_in_tasks", tasks, seconds, null, Map.of("width", sizes.fanWidth())));
+        out.accept(throughput("fan_out_fan_in_tasks", tasks, timedRuns(document), null, Map.of("width", sizes.fanWidth())));
     }
 
     /**
@@ -261,6 +261,11 @@ final class TrellisScenarios {
         return runToEnd(scheduler, document);
     }
 
+    /** The workflow run to its end {@code --repeats} times: seconds each, with the CPU it took. */
+    private List<Measured<Double>> timedRuns(String document) throws Exception {
+        return Runs.repeat(sizes.repeats(), () -> CpuSpent.measure(() -> runToEnd(document)));
+    }
+
     /** Seconds from submitting the workflow to its end as the scheduler stamped it (every result persisted). */
     private static double runToEnd(SchedulerClient scheduler, String document) {
         long began = System.currentTimeMillis();
@@ -268,13 +273,38 @@ final class TrellisScenarios {
         return (done.finishedAtMillis() - began) / 1e3;
     }
 
-    /** Tasks/s of the median run, with every run's rate in {@code params.runs}. */
-    private Figure throughput(String figure, int tasks, Runs seconds, Double target, Map<String, Object> params) {
+    /** Tasks/s of the median run, with every run's rate in {@code params.runs} and the CPU they took. */
+    private Figure throughput(String figure, int tasks, List<Measured<Double>> runs, Double target, Map<String, Object> params) {
+        Runs seconds = Runs.of(runs, Measured::value);
         double medianSeconds = seconds.median();
         Map<String, Object> withTime = new HashMap<>(params);
+        withTime.putAll(cpuParams(runs, tasks));
         withTime.put("seconds", medianSeconds);
         withTime.put("runs", seconds.each(runSeconds -> tasks / runSeconds, 0));
         return new Figure(figure, tasks / medianSeconds, "tasks/s", limits.kafkaMessagesPerSecond(), target, withTime);
+    }
+
+    /**
+     * The median over the runs of the CPU milliseconds per task, the machine's and this JVM's
+     * ({@code cpuMsPerTask}), and of the share of the machine's cores busy ({@code machineBusy}, 1 =
+     * all of them all the time): a run near 1 is bound by CPU, and its rate is about
+     * {@code cores / cpuMsPerTask.machine}. The machine's figures are left out where it has no {@code /proc/stat}.
+     */
+    static Map<String, Object> cpuParams(List<? extends Measured<?>> runs, int tasksPerRun) {
+        Map<String, Object> perTask = new HashMap<>();
+        perTask.put("jvm", rounded(Runs.of(runs, run -> run.cpu().jvmMillisPer(tasksPerRun)).median(), 3));
+        if (runs.stream().anyMatch(run -> run.cpu().machineSeconds() == null)) {
+            return Map.of("cpuMsPerTask", perTask);
+        }
+        perTask.put("machine", rounded(Runs.of(runs, run -> run.cpu().machineMillisPer(tasksPerRun)).median(), 3));
+        int cores = Runtime.getRuntime().availableProcessors();
+        return Map.of("cpuMsPerTask", perTask, "machineBusy", rounded(Runs.of(runs, run -> run.cpu().machineBusyShare(cores)).median(), 2),
+                "cores", cores);
+    }
+
+    private static double rounded(double value, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Math.round(value * scale) / scale;
     }
 
     /** The 10,000-task scenarios run {@code --repeats} times; the large ones, minutes each, once. */

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -53,6 +55,16 @@ class BenchmarkSmokeTest {
                         "noop_tasks_one_workflow 2", "noop_tasks_independent_workflows 2", "noop_tasks_independent_workflows_batched 2",
                         "noop_tasks_one_workflow 1", "noop_tasks_independent_workflows 1", "noop_tasks_independent_workflows_batched 1",
                         "bash_tasks 2", "chain_tasks 2", "fan_out_fan_in_tasks 2");
+        // Each of them also says the CPU per task its runs took, the machine's where /proc/stat is there.
+        assertThat(figures).filteredOn(f -> ((Map<?, ?>) f.get("params")).containsKey("runs")).allSatisfy(figure -> {
+            Map<?, ?> params = (Map<?, ?>) figure.get("params");
+            Map<?, ?> perTask = (Map<?, ?>) params.get("cpuMsPerTask");
+            assertThat(((Number) perTask.get("jvm")).doubleValue()).as(figure.toString()).isPositive();
+            if (Files.isReadable(Path.of("/proc/stat"))) {
+                assertThat(((Number) perTask.get("machine")).doubleValue()).as(figure.toString()).isPositive();
+                assertThat(((Number) params.get("machineBusy")).doubleValue()).as(figure.toString()).isBetween(0.0, 1.05);
+            }
+        });
     }
 
     @SuppressWarnings("unchecked")

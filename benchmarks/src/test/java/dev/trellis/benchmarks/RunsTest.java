@@ -14,7 +14,7 @@ class RunsTest {
     void theFigureIsTheMedianOfItsRunsWhateverTheirOrder() throws Exception {
         Queue<Double> measured = new ArrayDeque<>(List.of(5.0, 1.0, 3.0));
 
-        Runs runs = Runs.of(3, measured::remove);
+        Runs runs = Runs.of(Runs.repeat(3, measured::remove), seconds -> seconds);
 
         assertThat(runs.median()).isEqualTo(3.0);
         assertThat(runs.each(seconds -> 10 / seconds, 1)).containsExactly(2.0, 10.0, 3.3);
@@ -24,8 +24,8 @@ class RunsTest {
     void anEvenNumberOfRunsGivesTheMeanOfTheMiddleTwoAndZeroTimesStillMeasuresOnce() throws Exception {
         Queue<Double> measured = new ArrayDeque<>(List.of(4.0, 1.0, 2.0, 8.0, 7.0));
 
-        assertThat(Runs.of(4, measured::remove).median()).isEqualTo(3.0);
-        assertThat(Runs.of(0, measured::remove).each(value -> value, 0)).containsExactly(7.0);
+        assertThat(Runs.of(Runs.repeat(4, measured::remove), value -> value).median()).isEqualTo(3.0);
+        assertThat(Runs.of(Runs.repeat(0, measured::remove), value -> value).each(value -> value, 0)).containsExactly(7.0);
     }
 
     @Test
