@@ -148,6 +148,21 @@ public final class WorkflowRun {
      * The attempt was handed to a site. Call it before the task message can be consumed, so a
      * fast result never finds the task still READY.
      */
+    /**
+     * The task that can follow this one on its block as a continuation: its only dependent, when
+     * that depends on nothing else and has not run yet. It becomes ready exactly when this task
+     * succeeds, so running it right after, in the same slot, skips a round through the broker.
+     */
+    public Optional<String> continuationOf(String taskId) {
+        TaskRun task = task(taskId);
+        if (task.dependents.size() != 1) {
+            return Optional.empty();
+        }
+        TaskRun dependent = task.dependents.get(0);
+        return dependent.task.dependencies().size() == 1 && dependent.state() == WAITING && dependent.attempt == 1
+                ? Optional.of(dependent.id()) : Optional.empty();
+    }
+
     public Step onDispatched(String taskId, int attempt, Instant now) {
         TaskRun task = startedTask(taskId);
         if (isStaleOrFinished(task, attempt) || task.state().isInFlight()) {

@@ -32,4 +32,12 @@ public final class SiteSelector {
                 .min(LEAST_LOADED)
                 .map(Map.Entry::getKey);
     }
+
+    /** Whether a task may run on {@code site}: one of its sites if pinned, else the default site if the workflow has one. */
+    public boolean allows(List<String> candidates, String defaultSite, String site) {
+        if (!candidates.isEmpty()) {
+            return candidates.contains(site);
+        }
+        return defaultSite == null || defaultSite.equals(site);
+    }
 }

@@ -193,6 +193,51 @@ class WorkflowRunTest {
     }
 
     @Nested
+    class Continuations {
+
+        @Test
+        void aChainLinkFollowsItsOnlyUpstreamUntilItHasRun() {
+            WorkflowRun run = aStartedRunOf(aWorkflow().app("f", STEP)
+                    .task(TaskSpec.of("a", "f"))
+                    .task(TaskSpec.of("b", "f").withArgs(Map.of("in", "${a.result}")))
+                    .task(TaskSpec.of("c", "f").withAfter("b"))
+                    .build());
+
+            assertThat(run.continuationOf("a")).contains("b");
+            assertThat(run.continuationOf("b")).contains("c");
+            assertThat(run.continuationOf("c")).as("nothing depends on it").isEmpty();
+
+            succeed(run, "a", 1);
+            assertThat(run.continuationOf("a")).as("b is ready now, no longer waiting").isEmpty();
+        }
+
+        @Test
+        void aTaskWithSeveralDependentsOrADependentWithSeveralUpstreamsHasNone() {
+            WorkflowRun run = aStartedRunOf(aWorkflow().app("f", STEP)
+                    .task(TaskSpec.of("root", "f"))
+                    .task(TaskSpec.of("left", "f").withAfter("root"))
+                    .task(TaskSpec.of("right", "f").withAfter("root"))
+                    .task(TaskSpec.of("other", "f"))
+                    .task(TaskSpec.of("join", "f").withAfter("left", "other"))
+                    .build());
+
+            assertThat(run.continuationOf("root")).as("two dependents").isEmpty();
+            assertThat(run.continuationOf("left")).as("join also waits for other").isEmpty();
+            assertThat(run.continuationOf("right")).isEmpty();
+        }
+
+        @Test
+        void aDependentThatAlreadyFailedOnceIsNoContinuation() {
+            WorkflowRun run = WorkflowRun.recover(planOf(aWorkflow().app("f", STEP)
+                    .task(TaskSpec.of("a", "f"))
+                    .task(TaskSpec.of("b", "f").withAfter("a"))
+                    .build()), List.of(new PersistedTask("a", RETRY_WAIT, 2, null, T0), new PersistedTask("b", WAITING, 2, null, null)), true);
+
+            assertThat(run.continuationOf("a")).isEmpty();
+        }
+    }
+
+    @Nested
     class ErrorPolicies {
 
         /** a -> b -> c, and x on its own. */

@@ -13,6 +13,15 @@ class SiteSelectorTest {
     private final Map<String, Double> load = Map.of("threads", 0.5, "ipp", 2.0, "gpu", 0.25);
 
     @Test
+    void aTaskMayRunOnOneOfItsSitesElseOnTheDefaultSiteElseAnywhere() {
+        assertThat(selector.allows(List.of("threads", "ipp"), "gpu", "ipp")).isTrue();
+        assertThat(selector.allows(List.of("threads"), null, "ipp")).isFalse();
+        assertThat(selector.allows(List.of(), "ipp", "ipp")).isTrue();
+        assertThat(selector.allows(List.of(), "ipp", "gpu")).isFalse();
+        assertThat(selector.allows(List.of(), null, "gpu")).isTrue();
+    }
+
+    @Test
     void aPinnedTaskGoesToTheLeastLoadedOfItsSites() {
         assertThat(selector.select(List.of("threads", "ipp"), null, load)).contains("threads");
     }

@@ -49,9 +49,14 @@ public class TaskDispatcher {
         return selector.select(task.candidateSites(), defaultSite, load.loadBySite());
     }
 
+    /** Whether the task may run on {@code site} (see {@link SiteSelector#allows}). */
+    public boolean mayRun(PlannedTask task, String defaultSite, String site) {
+        return selector.allows(task.candidateSites(), defaultSite, site);
+    }
+
     public TaskMessage message(String workflowId, PlannedTask task, int attempt, String site,
                                Map<String, Object> args, List<String> inputs) {
-        return new TaskMessage(TaskMessage.CURRENT_VERSION, workflowId, task.id(), attempt, site, task.appName(),
+        return new TaskMessage(workflowId, task.id(), attempt, site, task.appName(),
                 task.app(), args, inputs, task.outputs());
     }
 

@@ -23,6 +23,7 @@ final class ActiveWorkflow {
     final Map<String, String> blockOf = new HashMap<>();
     /** When the current attempt of a queued task was sent, for the queue-wait histogram. */
     final Map<String, Instant> queuedAt = new HashMap<>();
+    final SentContinuations continuations = new SentContinuations();
     int taskBatches;
 
     ActiveWorkflow(UUID id, String name, WorkflowRun run, int taskBatches, Instant started) {

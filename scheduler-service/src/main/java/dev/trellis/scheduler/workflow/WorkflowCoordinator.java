@@ -2,6 +2,7 @@ package dev.trellis.scheduler.workflow;
 
 import dev.trellis.engine.plan.InvalidWorkflowException;
 import dev.trellis.engine.plan.PlannedTask;
+import dev.trellis.engine.plan.ResultReference;
 import dev.trellis.engine.plan.SpecProblem;
 import dev.trellis.engine.plan.WorkflowPlan;
 import dev.trellis.engine.plan.WorkflowPlanner;
@@ -308,9 +309,12 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         UUID id = workflow.id;
         for (ResultMessage report : reports) {
             // A cancelled task's attempt was ended here; the block's report of the kill must not overwrite it.
-            if (!workflow.run.plan().contains(report.taskId())
-                    || workflow.run.state(report.taskId()) == TaskState.CANCELLED) {
+            // A task never sent can only be reported by a continuation the scheduler no longer counts on.
+            if (!workflow.run.plan().contains(report.taskId()) || isCancelledOrUnsent(workflow.run.state(report.taskId()))) {
                 continue;
+            }
+            if (report.status() == AttemptStatus.SUCCEEDED) {
+                workflow.continuations.upstreamSucceeded(report.taskId(), report.attempt(), report.blockId());
             }
             outcome.reported(attemptRow(id, report));
             absorb(workflow, event(workflow, report, now), now, outcome);
@@ -322,6 +326,10 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
                 }
             }
         }
+    }
+
+    private static boolean isCancelledOrUnsent(TaskState state) {
+        return state == TaskState.CANCELLED || state == TaskState.WAITING || state == TaskState.READY;
     }
 
     /**
@@ -431,7 +439,18 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             taskLog.atLevel(change.to().isFailure() || change.to() == TaskState.RETRY_WAIT || change.to() == TaskState.CANCELLED
                             ? Level.INFO : Level.DEBUG)
                     .log("task {}/{} {} -> {}: {}", workflow.id, change.taskId(), change.from(), change.to(), change.reason());
+            if (change.from().isInFlight() && change.to() != TaskState.SUCCEEDED) {
+                workflow.continuations.upstreamFailed(change.taskId()); // its block runs no continuation after it
+            }
             if (change.to().isTerminal() && !change.to().isSuccessful()) {
+                // It may still ride with an upstream attempt whose block would run it once that succeeds.
+                workflow.continuations.dependentEnded(change.taskId()).ifPresent(attempt -> {
+                    if (change.from() == TaskState.WAITING) {
+                        workflow.siteOf.remove(change.taskId()); // it never ran anywhere
+                    }
+                    outcome.cancels.add(CancelMessage.ofAttempt(workflow.id.toString(), change.taskId(), attempt,
+                            change.reason(), now.toEpochMilli()));
+                });
                 // Tasks waiting for this one's identical result must now run themselves.
                 memoizer.leaderGone(workflow.memo, change.taskId())
                         .filter(next -> workflow.run.state(next) == TaskState.READY)
@@ -457,9 +476,21 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         }
     }
 
-    /** Sends a ready attempt to the least-loaded of its sites (once the step's rows are written). */
+    /**
+     * Sends a ready attempt to the least-loaded of its sites (once the step's rows are written), with
+     * its continuation aboard when it has one; or, when it rode aboard its upstream's attempt, which
+     * just succeeded, counts it as running on that block.
+     */
     private void dispatch(ActiveWorkflow workflow, Step.Attempt ready, Instant now, Outcome outcome) {
         PlannedTask task = workflow.run.plannedTask(ready.taskId());
+        Optional<String> runningOn = workflow.continuations.takeRunning(task.id(), ready.attempt());
+        if (runningOn.isPresent()) {
+            outcome.newAttempts.add(AttemptRow.queued(workflow.id, task.id(), ready.attempt(), workflow.siteOf.get(task.id()), now));
+            absorb(workflow, workflow.run.onDispatched(task.id(), ready.attempt(), now), now, outcome);
+            absorb(workflow, workflow.run.onStarted(task.id(), ready.attempt(), now), now, outcome);
+            workflow.blockOf.put(task.id(), runningOn.get()); // so a block gone silent has it run again
+            return;
+        }
         Optional<String> site = dispatcher.chooseSite(task, workflow.run.plan().settings().defaultSite());
         if (site.isEmpty()) {
             absorb(workflow, workflow.run.onFailed(task.id(), ready.attempt(),
@@ -467,11 +498,45 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             return;
         }
         workflow.siteOf.put(task.id(), site.get());
-        outcome.messages.add(dispatcher.message(workflow.id.toString(), task, ready.attempt(), site.get(),
-                workflow.run.resolvedArgs(task.id()), workflow.run.resolvedInputs(task.id())));
+        outcome.messages.add(withContinuation(workflow, ready.attempt(), site.get(), dispatcher.message(workflow.id.toString(), task,
+                ready.attempt(), site.get(), workflow.run.resolvedArgs(task.id()), workflow.run.resolvedInputs(task.id()))));
         outcome.newAttempts.add(AttemptRow.queued(workflow.id, task.id(), ready.attempt(), site.get(), now));
         workflow.queuedAt.put(task.id(), now);
         absorb(workflow, workflow.run.onDispatched(task.id(), ready.attempt(), now), now, outcome);
+    }
+
+    /**
+     * The attempt's message with its task's continuation aboard ({@link TaskMessage#then()}), when the
+     * task has one that may ride: not cacheable (it must ask the checkpoint-service first), allowed on
+     * the same site, and taking this task's result whole where it takes it. A chain then crosses the
+     * broker once for two tasks, and each step of the scheduler carries twice the tasks.
+     */
+    private TaskMessage withContinuation(ActiveWorkflow workflow, int attempt, String site, TaskMessage message) {
+        WorkflowRun run = workflow.run;
+        Optional<PlannedTask> next = run.continuationOf(message.taskId()).map(run::plannedTask)
+                .filter(dependent -> !dependent.app().cache()
+                        && dispatcher.mayRun(dependent, run.plan().settings().defaultSite(), site));
+        if (next.isEmpty()) {
+            return message;
+        }
+        PlannedTask dependent = next.get();
+        Map<String, Object> args = new LinkedHashMap<>();
+        List<String> resultArgs = new ArrayList<>();
+        for (Map.Entry<String, Object> arg : dependent.args().entrySet()) {
+            if (arg.getValue() instanceof ResultReference.ResultRef) { // its one upstream is this task
+                resultArgs.add(arg.getKey());
+                args.put(arg.getKey(), null);
+            } else if (arg.getValue() instanceof ResultReference) {
+                return message; // a list of results: sent on its own once ready
+            } else {
+                args.put(arg.getKey(), arg.getValue());
+            }
+        }
+        int dependentAttempt = run.attempt(dependent.id());
+        workflow.continuations.sent(message.taskId(), attempt, dependent.id(), dependentAttempt);
+        workflow.siteOf.put(dependent.id(), site);
+        return message.withContinuation(dispatcher.message(workflow.id.toString(), dependent, dependentAttempt, site, args,
+                run.resolvedInputs(dependent.id())), resultArgs);
     }
 
     /**

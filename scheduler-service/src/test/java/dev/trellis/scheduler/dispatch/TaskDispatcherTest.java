@@ -64,7 +64,7 @@ class TaskDispatcherTest {
 
     private static List<TaskMessage> tasks(String workflowId, int count) {
         return IntStream.range(0, count)
-                .mapToObj(i -> new TaskMessage(TaskMessage.CURRENT_VERSION, workflowId, "task-" + i, 1, SITE, "echo",
+                .mapToObj(i -> new TaskMessage(workflowId, "task-" + i, 1, SITE, "echo",
                         AppSpec.java("echo", "1"), Map.of("value", i), List.of(), List.of()))
                 .toList();
     }

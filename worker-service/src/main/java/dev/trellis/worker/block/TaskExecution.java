@@ -169,7 +169,23 @@ class TaskExecution implements AutoCloseable {
         }
     }
 
+    /** Runs the attempt, then its continuation if it came with one and succeeded; then gives the slot back. */
     private void run(RunningAttempt attempt, Slot slot, long startedAt) {
+        TaskMessage continuation = null;
+        try {
+            continuation = runAndReport(attempt, slot, startedAt);
+        } finally {
+            if (continuation == null) {
+                release(slot);
+            }
+        }
+        if (continuation != null) {
+            runContinuation(continuation, slot);
+        }
+    }
+
+    /** @return the continuation to run next in the same slot, or null */
+    private TaskMessage runAndReport(RunningAttempt attempt, Slot slot, long startedAt) {
         TaskMessage task = attempt.task;
         AppOutcome outcome;
         String cancelReason;
@@ -180,7 +196,6 @@ class TaskExecution implements AutoCloseable {
         } finally {
             cancelReason = attempt.end();
             running.remove(attemptKey(task), attempt);
-            release(slot);
         }
         if (cancelReason != null && !outcome.succeeded()) {
             // Whatever the stopped app said, this is why it stopped.
@@ -210,6 +225,21 @@ class TaskExecution implements AutoCloseable {
                         task.attempt(), error);
             }
         });
+        return task.then() != null && outcome.succeeded() ? task.continuationAfter(outcome.result()) : null;
+    }
+
+    /**
+     * Runs the continuation that came aboard a task which just succeeded, in the same slot. The
+     * scheduler counts it as running here from the moment it applies that success, so no STARTED
+     * is sent; a cancellation heard before it starts still stops it, reported as FAILED.
+     */
+    private void runContinuation(TaskMessage continuation, Slot slot) {
+        long startedAt = System.currentTimeMillis();
+        RunningAttempt attempt = new RunningAttempt(continuation, startedAt);
+        attempt.claimFirstReport();
+        running.put(attemptKey(continuation), attempt);
+        cancelled.reasonFor(continuation, Instant.now()).ifPresent(attempt::cancel);
+        run(attempt, slot, startedAt);
     }
 
     /** Looked up once per app type and status: building a meter id per task costs more than a no-op task. */

@@ -98,7 +98,7 @@ final class TaskBuilder {
 
     TaskMessage build() {
         AppSpec app = new AppSpec(type, command, source, function, version, List.of(), null, walltimeSeconds, null, stdout, stderr);
-        return new TaskMessage(TaskMessage.CURRENT_VERSION, workflowId, taskId, 1, "local", appName, app,
+        return new TaskMessage(workflowId, taskId, 1, "local", appName, app,
                 new LinkedHashMap<>(args), inputs, outputs);
     }
 }

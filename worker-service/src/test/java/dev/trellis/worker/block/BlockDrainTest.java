@@ -129,7 +129,7 @@ class BlockDrainTest {
     }
 
     private TaskMessage bash(String taskId, String command) {
-        return new TaskMessage(TaskMessage.CURRENT_VERSION, workflowId, taskId, 1, site, "sh", AppSpec.bash(command),
+        return new TaskMessage(workflowId, taskId, 1, site, "sh", AppSpec.bash(command),
                 Map.of(), List.of(), List.of());
     }
 

@@ -96,7 +96,7 @@ class CancelledAttemptsTest {
     }
 
     private static TaskMessage attempt(String workflowId, String taskId, int attempt) {
-        return new TaskMessage(TaskMessage.CURRENT_VERSION, workflowId, taskId, attempt, "threads", "app",
+        return new TaskMessage(workflowId, taskId, attempt, "threads", "app",
                 AppSpec.bash("true"), Map.of(), List.of(), List.of());
     }
 }

@@ -139,7 +139,7 @@ class TaskCancellationTest {
     }
 
     private TaskMessage task(String taskId, String appName, AppSpec app) {
-        return new TaskMessage(TaskMessage.CURRENT_VERSION, workflowId, taskId, 1, BlockIntegrationTest.SITE, appName,
+        return new TaskMessage(workflowId, taskId, 1, BlockIntegrationTest.SITE, appName,
                 app, Map.of(), List.of(), List.of());
     }
 

@@ -3,6 +3,7 @@ package dev.trellis.worker.block;
 import dev.trellis.protocol.Topics;
 import dev.trellis.protocol.WireCodec;
 import dev.trellis.protocol.message.AttemptStatus;
+import dev.trellis.protocol.message.CancelMessage;
 import dev.trellis.protocol.message.ResultMessage;
 import dev.trellis.protocol.message.TaskMessage;
 import dev.trellis.protocol.spec.AppSpec;
@@ -22,11 +23,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 @BlockIntegrationTest
 class WorkerBlockTest {
@@ -40,7 +44,7 @@ class WorkerBlockTest {
     @Test
     void bashTaskFromTheSiteTopicRunsAndReportsSucceeded() throws IOException {
         String workflowId = UUID.randomUUID().toString();
-        TaskMessage task = new TaskMessage(TaskMessage.CURRENT_VERSION, workflowId, "hello", 1, "block-test", "hello",
+        TaskMessage task = new TaskMessage(workflowId, "hello", 1, "block-test", "hello",
                 AppSpec.bash("echo hello {args.who} > {outputs[0]}"), Map.of("who", "trellis"), List.of(), List.of("hello.txt"));
         try (TopicProbe results = TopicProbe.watch(Topics.RESULTS)) {
             TopicProbe.send(TASKS, task.key(), WireCodec.write(task));
@@ -60,7 +64,7 @@ class WorkerBlockTest {
     @Test
     void aTaskThatEndsBeforeItsStartedReportIsDueIsReportedByItsEndAlone() throws InterruptedException {
         String workflowId = UUID.randomUUID().toString();
-        TaskMessage task = new TaskMessage(TaskMessage.CURRENT_VERSION, workflowId, "quick", 1, "block-test", "echo",
+        TaskMessage task = new TaskMessage(workflowId, "quick", 1, "block-test", "echo",
                 AppSpec.java("echo", "1"), Map.of("value", 7), List.of(), List.of());
         try (TopicProbe results = TopicProbe.watch(Topics.RESULTS)) {
             long sent = System.currentTimeMillis();
@@ -84,7 +88,7 @@ class WorkerBlockTest {
         String workflowId = UUID.randomUUID().toString();
         try (TopicProbe results = TopicProbe.watch(Topics.RESULTS)) {
             for (int i = 0; i < 8; i++) {
-                TaskMessage task = new TaskMessage(TaskMessage.CURRENT_VERSION, workflowId, "echo-" + i, 1, "block-test", "echo",
+                TaskMessage task = new TaskMessage(workflowId, "echo-" + i, 1, "block-test", "echo",
                         AppSpec.java("echo", "1"), Map.of("value", i), List.of(), List.of());
                 TopicProbe.send(TASKS, task.key(), WireCodec.write(task));
             }
@@ -98,7 +102,7 @@ class WorkerBlockTest {
     @Test
     void aTaskStillRunningWhenItsStartedReportIsDueReportsStartedThenItsEnd() {
         String workflowId = UUID.randomUUID().toString();
-        TaskMessage task = new TaskMessage(TaskMessage.CURRENT_VERSION, workflowId, "nap", 1, "block-test", "nap",
+        TaskMessage task = new TaskMessage(workflowId, "nap", 1, "block-test", "nap",
                 AppSpec.bash("sleep 2"), Map.of(), List.of(), List.of());
         try (TopicProbe results = TopicProbe.watch(Topics.RESULTS)) {
             TopicProbe.send(TASKS, task.key(), WireCodec.write(task));
@@ -117,7 +121,7 @@ class WorkerBlockTest {
         AppSpec app = AppSpec.python("where", "import os\ndef where(x):\n    return [x * 2, os.getpid()]\n");
         try (TopicProbe results = TopicProbe.watch(Topics.RESULTS)) {
             for (int i = 0; i < 3; i++) {
-                TaskMessage task = new TaskMessage(TaskMessage.CURRENT_VERSION, workflowId, "double-" + i, 1, "block-test",
+                TaskMessage task = new TaskMessage(workflowId, "double-" + i, 1, "block-test",
                         "where", app, Map.of("x", i), List.of(), List.of());
                 TopicProbe.send(TASKS, task.key(), WireCodec.write(task));
             }
@@ -167,6 +171,68 @@ class WorkerBlockTest {
     }
 
     /** The attempt's end report (SUCCEEDED or FAILED); a STARTED before it is skipped. */
+    @Test
+    void aContinuationRunsAfterItsTaskSucceedsWithThatResultAndOnlyItsEndIsReported() {
+        String workflowId = UUID.randomUUID().toString();
+        TaskMessage next = new TaskMessage(workflowId, "second", 1, "block-test", "echo",
+                AppSpec.java("echo", "1"), new HashMap<>(Collections.singletonMap("value", null)), List.of(), List.of());
+        TaskMessage first = new TaskMessage(workflowId, "first", 1, "block-test", "echo",
+                AppSpec.java("echo", "1"), Map.of("value", "from first"), List.of(), List.of()).withContinuation(next, List.of("value"));
+        try (TopicProbe results = TopicProbe.watch(Topics.RESULTS)) {
+            TopicProbe.send(TASKS, first.key(), WireCodec.write(first));
+
+            List<ResultMessage> reports = reportsFor(results, workflowId, 2);
+
+            assertThat(reports).extracting(ResultMessage::taskId, ResultMessage::status, ResultMessage::result).containsExactly(
+                    tuple("first", AttemptStatus.SUCCEEDED, "from first"),
+                    tuple("second", AttemptStatus.SUCCEEDED, "from first"));
+            assertThat(reports.get(1).blockId()).isEqualTo(reports.get(0).blockId());
+            assertThat(reports.get(1).startedAtMillis()).isGreaterThanOrEqualTo(reports.get(0).finishedAtMillis());
+        }
+    }
+
+    @Test
+    void noContinuationRunsAfterItsTaskFailed() throws InterruptedException {
+        String workflowId = UUID.randomUUID().toString();
+        TaskMessage failing = bashThenMark(workflowId, "fails", "exit 3", "never");
+        try (TopicProbe results = TopicProbe.watch(Topics.RESULTS)) {
+            TopicProbe.send(TASKS, failing.key(), WireCodec.write(failing));
+
+            assertThat(endOf(results, workflowId).status()).isEqualTo(AttemptStatus.FAILED);
+            Thread.sleep(1_000);
+
+            assertThat(results.receivedSoFar(r -> r.key().startsWith(workflowId + "/never"))).isEmpty();
+        }
+        assertThat(DATA_ROOT.resolve(workflowId).resolve("never.txt")).doesNotExist();
+    }
+
+    @Test
+    void aContinuationCancelledBeforeItsTaskEndsIsReportedFailedWithoutRunning() throws InterruptedException {
+        String workflowId = UUID.randomUUID().toString();
+        TaskMessage napping = bashThenMark(workflowId, "naps", "sleep 3", "dropped");
+        try (TopicProbe results = TopicProbe.watch(Topics.RESULTS)) {
+            TopicProbe.send(TASKS, napping.key(), WireCodec.write(napping));
+            results.await(r -> r.key().equals(napping.key()), 1, Duration.ofSeconds(60)); // STARTED: it runs
+            CancelMessage cancel = CancelMessage.ofAttempt(workflowId, "dropped", 1, "cancelled by the test", System.currentTimeMillis());
+            TopicProbe.send(Topics.CONTROL, workflowId, WireCodec.write(cancel));
+
+            List<ResultMessage> reports = reportsFor(results, workflowId, 3);
+
+            assertThat(reports).extracting(ResultMessage::taskId, ResultMessage::status).containsExactly(
+                    tuple("naps", AttemptStatus.STARTED), tuple("naps", AttemptStatus.SUCCEEDED), tuple("dropped", AttemptStatus.FAILED));
+            assertThat(reports.get(2).error()).contains("cancelled by the test");
+        }
+        assertThat(DATA_ROOT.resolve(workflowId).resolve("dropped.txt")).doesNotExist();
+    }
+
+    /** A bash task carrying the continuation {@code markId}, which creates {@code markId.txt} if it runs. */
+    private static TaskMessage bashThenMark(String workflowId, String taskId, String command, String markId) {
+        TaskMessage mark = new TaskMessage(workflowId, markId, 1, "block-test", "mark",
+                AppSpec.bash("touch {outputs[0]}"), Map.of(), List.of(), List.of(markId + ".txt"));
+        return new TaskMessage(workflowId, taskId, 1, "block-test", taskId, AppSpec.bash(command), Map.of(), List.of(), List.of())
+                .withContinuation(mark, List.of());
+    }
+
     private static ResultMessage endOf(TopicProbe results, String workflowId) {
         return results.await(r -> r.key().startsWith(workflowId + "/")
                         && WireCodec.read(r.value(), ResultMessage.class).status() != AttemptStatus.STARTED, 1, Duration.ofSeconds(60))
