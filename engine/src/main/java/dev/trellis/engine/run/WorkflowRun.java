@@ -145,10 +145,6 @@ public final class WorkflowRun {
     }
 
     /**
-     * The attempt was handed to a site. Call it before the task message can be consumed, so a
-     * fast result never finds the task still READY.
-     */
-    /**
      * The task that can follow this one on its block as a continuation: its only dependent, when
      * that depends on nothing else and has not run yet. It becomes ready exactly when this task
      * succeeds, so running it right after, in the same slot, skips a round through the broker.
@@ -163,6 +159,10 @@ public final class WorkflowRun {
                 ? Optional.of(dependent.id()) : Optional.empty();
     }
 
+    /**
+     * The attempt was handed to a site. Call it before the task message can be consumed, so a
+     * fast result never finds the task still READY.
+     */
     public Step onDispatched(String taskId, int attempt, Instant now) {
         TaskRun task = startedTask(taskId);
         if (isStaleOrFinished(task, attempt) || task.state().isInFlight()) {
