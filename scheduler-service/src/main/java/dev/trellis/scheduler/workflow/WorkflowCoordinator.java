@@ -439,7 +439,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             taskLog.atLevel(change.to().isFailure() || change.to() == TaskState.RETRY_WAIT || change.to() == TaskState.CANCELLED
                             ? Level.INFO : Level.DEBUG)
                     .log("task {}/{} {} -> {}: {}", workflow.id, change.taskId(), change.from(), change.to(), change.reason());
-            if (change.from().isInFlight() && change.to() != TaskState.SUCCEEDED) {
+            if (change.from().isInFlight() && !change.to().isInFlight() && change.to() != TaskState.SUCCEEDED) {
                 workflow.continuations.upstreamFailed(change.taskId()); // its block runs no continuation after it
             }
             if (change.to().isTerminal() && !change.to().isSuccessful()) {
@@ -485,7 +485,11 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         PlannedTask task = workflow.run.plannedTask(ready.taskId());
         Optional<String> runningOn = workflow.continuations.takeRunning(task.id(), ready.attempt());
         if (runningOn.isPresent()) {
-            outcome.newAttempts.add(AttemptRow.queued(workflow.id, task.id(), ready.attempt(), workflow.siteOf.get(task.id()), now));
+            String site = workflow.siteOf.get(task.id());
+            outcome.newAttempts.add(AttemptRow.queued(workflow.id, task.id(), ready.attempt(), site, now));
+            // As if the block had reported it STARTED: its attempt shows where it runs until it ends.
+            outcome.reported(new AttemptRow(workflow.id, task.id(), ready.attempt(), site, AttemptStatus.STARTED.name(),
+                    runningOn.get(), null, null, null, null, null, null, null, now, null));
             absorb(workflow, workflow.run.onDispatched(task.id(), ready.attempt(), now), now, outcome);
             absorb(workflow, workflow.run.onStarted(task.id(), ready.attempt(), now), now, outcome);
             workflow.blockOf.put(task.id(), runningOn.get()); // so a block gone silent has it run again

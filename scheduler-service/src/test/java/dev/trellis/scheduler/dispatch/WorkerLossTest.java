@@ -74,6 +74,48 @@ class WorkerLossTest {
     }
 
     @Test
+    void aContinuationRunningOnAKilledBlockRunsAgainElsewhere() throws Exception {
+        LocalHttp http = new LocalHttp(port);
+        Path log = Files.createTempFile("continuation-victim-block", ".log");
+        Process victim = TestBlocks.startProcess("spare", 1, "continuation-victim-block", log);
+        ConfigurableApplicationContext rescuer = null;
+        try {
+            String spec = """
+                    name: continuation-worker-loss
+                    settings: {retries: 0}
+                    apps:
+                      quick: {type: bash, sites: [spare], command: "true"}
+                      slow: {type: bash, sites: [spare], command: "sleep 4 && echo done > {outputs[0]}"}
+                    tasks:
+                      - {id: quick, app: quick}
+                      - {id: slow, app: slow, after: [quick], outputs: [slow.txt]}
+                    """;
+            SubmissionView submission = WireCodec.readValue(http.post("/api/workflows", "application/yaml", spec).body(),
+                    SubmissionView.class);
+            // slow rode aboard quick's message: it runs on the victim from quick's success, never sent on its own.
+            AttemptView riding = awaitAttempt(http, submission.id(), "slow", a -> "STARTED".equals(a.status()), Duration.ofSeconds(90));
+            assertThat(riding.blockId()).as(Files.readString(log)).isEqualTo("continuation-victim-block");
+            victim.destroyForcibly().waitFor();
+            rescuer = TestBlocks.start("spare", 1, "continuation-rescuer-block");
+
+            WorkflowView done = WireCodec.readValue(
+                    http.get("/api/workflows/" + submission.id() + "/wait?timeout=90s&attempts=true").body(), WorkflowView.class);
+
+            assertThat(done.status()).as(Files.readString(log)).isEqualTo("SUCCEEDED");
+            TaskView slow = done.tasks().stream().filter(t -> t.id().equals("slow")).findFirst().orElseThrow();
+            assertThat(slow.attempts()).extracting(AttemptView::status).containsExactly("LOST", "SUCCEEDED");
+            assertThat(slow.attempts()).extracting(AttemptView::blockId)
+                    .containsExactly("continuation-victim-block", "continuation-rescuer-block");
+            assertThat(Files.readString(TestBlocks.DATA_ROOT.resolve(submission.id()).resolve("slow.txt"))).isEqualTo("done\n");
+        } finally {
+            victim.destroyForcibly();
+            if (rescuer != null) {
+                rescuer.close();
+            }
+        }
+    }
+
+    @Test
     void manyShortTasksOfABlockKilledMidStreamAllSucceed() throws Exception {
         LocalHttp http = new LocalHttp(port);
         Path log = Files.createTempFile("busy-victim-block", ".log");
@@ -124,10 +166,17 @@ class WorkerLossTest {
 
     private static AttemptView awaitAttempt(LocalHttp http, String workflowId, Predicate<AttemptView> condition,
                                             Duration timeout) throws InterruptedException {
+        return awaitAttempt(http, workflowId, null, condition, timeout);
+    }
+
+    /** The first attempt of {@code taskId} (of the first task when null), once it matches. */
+    private static AttemptView awaitAttempt(LocalHttp http, String workflowId, String taskId, Predicate<AttemptView> condition,
+                                            Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             WorkflowView view = WireCodec.readValue(http.get("/api/workflows/" + workflowId + "?attempts=true").body(), WorkflowView.class);
-            List<AttemptView> attempts = view.tasks().get(0).attempts();
+            List<AttemptView> attempts = view.tasks().stream().filter(t -> taskId == null || t.id().equals(taskId))
+                    .findFirst().orElseThrow().attempts();
             if (!attempts.isEmpty() && condition.test(attempts.get(0))) {
                 return attempts.get(0);
             }

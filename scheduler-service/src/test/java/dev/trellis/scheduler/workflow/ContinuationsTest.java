@@ -86,6 +86,28 @@ class ContinuationsTest extends WorkflowApiTestBase {
     }
 
     @Test
+    void aDependentOfATaskReportedStartedStillRidesAndRunsOnce() throws IOException {
+        SubmissionView submitted = api.submit("""
+                name: continuation-after-started
+                apps:
+                  nap: {type: bash, command: "sleep 1"}
+                  mark: {type: bash, command: "echo ran >> {outputs[0]}"}
+                tasks:
+                  - {id: nap, app: nap}
+                  - {id: mark, app: mark, after: [nap], outputs: [mark.txt]}
+                """);
+
+        WorkflowView done = api.awaitFinished(submitted.id());
+        WorkflowApi.sleep(Duration.ofSeconds(1)); // a second run, had it been sent on its own too, would have ended by now
+
+        assertThat(done.status()).isEqualTo("SUCCEEDED");
+        assertThat(task(done, "nap").attempts()).singleElement().extracting(AttemptView::startedAtMillis).isNotNull();
+        assertThat(task(done, "mark").attempts()).singleElement().extracting(AttemptView::blockId)
+                .isEqualTo(task(done, "nap").attempts().get(0).blockId());
+        assertThat(Files.readAllLines(TestBlocks.DATA_ROOT.resolve(submitted.id()).resolve("mark.txt"))).containsExactly("ran");
+    }
+
+    @Test
     void aDependentRunsOnceAfterItsUpstreamNeededARetry() throws IOException {
         SubmissionView submitted = api.submit("""
                 name: continuation-after-retry
