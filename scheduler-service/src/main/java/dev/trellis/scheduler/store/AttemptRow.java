@@ -11,4 +11,9 @@ public record AttemptRow(UUID workflowId, String taskId, int attempt, String sit
     public static AttemptRow queued(UUID workflowId, String taskId, int attempt, String site, Instant at) {
         return new AttemptRow(workflowId, taskId, attempt, site, "QUEUED", null, null, null, null, null, null, null, at, null, null);
     }
+
+    /** An attempt running on {@code blockId} from the moment it is stored: a continuation whose upstream just succeeded there. */
+    public static AttemptRow startedOn(UUID workflowId, String taskId, int attempt, String site, String blockId, Instant at) {
+        return new AttemptRow(workflowId, taskId, attempt, site, "STARTED", blockId, null, null, null, null, null, null, at, at, null);
+    }
 }

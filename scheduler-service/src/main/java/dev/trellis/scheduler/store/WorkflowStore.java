@@ -222,8 +222,8 @@ public class WorkflowStore {
             return;
         }
         batch.batchUpdate("""
-                        INSERT INTO attempts (workflow_id, task_id, attempt, site, status, queued_at)
-                        VALUES (?, ?, ?, ?, ?, ?)
+                        INSERT INTO attempts (workflow_id, task_id, attempt, site, status, block_id, queued_at, started_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (workflow_id, task_id, attempt) DO NOTHING""",
                 attempts, 1000, (ps, attempt) -> {
                     ps.setObject(1, attempt.workflowId());
@@ -231,7 +231,9 @@ public class WorkflowStore {
                     ps.setInt(3, attempt.attempt());
                     ps.setString(4, attempt.site());
                     ps.setString(5, attempt.status());
-                    ps.setTimestamp(6, Timestamp.from(attempt.queuedAt()));
+                    ps.setString(6, attempt.blockId());
+                    ps.setTimestamp(7, Timestamp.from(attempt.queuedAt()));
+                    ps.setTimestamp(8, attempt.startedAt() == null ? null : Timestamp.from(attempt.startedAt()));
                 });
     }
 

@@ -11,20 +11,23 @@ import java.util.Optional;
  */
 final class SentContinuations {
 
-    private record Sent(String upstream, int upstreamAttempt, String dependent, int attempt) {
+    /** @param runningOn the block that reported the upstream's success and now runs the dependent; null before */
+    private record Sent(String upstream, int upstreamAttempt, String dependent, int attempt, String runningOn) {
+
+        Sent runningOn(String block) {
+            return new Sent(upstream, upstreamAttempt, dependent, attempt, block);
+        }
     }
 
+    /** Rides whose upstream attempt has not yet been reported successful. */
     private final Map<String, Sent> byUpstream = new HashMap<>();
     private final Map<String, Sent> byDependent = new HashMap<>();
-    /** Dependents whose upstream succeeded, by the block that reported it and now runs them. */
-    private final Map<String, String> runningOn = new HashMap<>();
 
     /** {@code dependent} rides as its attempt {@code attempt} with {@code upstream}'s attempt {@code upstreamAttempt}. */
     void sent(String upstream, int upstreamAttempt, String dependent, int attempt) {
-        Sent sent = new Sent(upstream, upstreamAttempt, dependent, attempt);
+        Sent sent = new Sent(upstream, upstreamAttempt, dependent, attempt, null);
         byUpstream.put(upstream, sent);
         byDependent.put(dependent, sent);
-        runningOn.remove(dependent);
     }
 
     /** The block reported the upstream attempt's success: from then on it runs the continuation. */
@@ -32,16 +35,13 @@ final class SentContinuations {
         Sent sent = byUpstream.get(upstream);
         if (sent != null && sent.upstreamAttempt() == upstreamAttempt && block != null) {
             byUpstream.remove(upstream);
-            runningOn.put(sent.dependent(), block);
+            byDependent.put(sent.dependent(), sent.runningOn(block));
         }
     }
 
     /** The upstream's attempt ended otherwise: its block does not run the continuation. */
     void upstreamFailed(String upstream) {
-        Sent sent = byUpstream.remove(upstream);
-        if (sent != null) {
-            runningOn.remove(sent.dependent());
-        }
+        byUpstream.remove(upstream);
     }
 
     /**
@@ -50,11 +50,11 @@ final class SentContinuations {
      */
     Optional<String> takeRunning(String dependent, int attempt) {
         Sent sent = byDependent.remove(dependent);
-        String block = runningOn.remove(dependent);
-        if (sent != null) {
-            byUpstream.remove(sent.upstream(), sent);
+        if (sent == null) {
+            return Optional.empty();
         }
-        return sent != null && sent.attempt() == attempt ? Optional.ofNullable(block) : Optional.empty();
+        byUpstream.remove(sent.upstream(), sent);
+        return sent.attempt() == attempt ? Optional.ofNullable(sent.runningOn()) : Optional.empty();
     }
 
     /**
@@ -63,7 +63,6 @@ final class SentContinuations {
      */
     Optional<Integer> dependentEnded(String dependent) {
         Sent sent = byDependent.remove(dependent);
-        runningOn.remove(dependent);
         if (sent == null) {
             return Optional.empty();
         }

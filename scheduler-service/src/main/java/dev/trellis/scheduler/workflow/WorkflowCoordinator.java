@@ -485,11 +485,9 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         PlannedTask task = workflow.run.plannedTask(ready.taskId());
         Optional<String> runningOn = workflow.continuations.takeRunning(task.id(), ready.attempt());
         if (runningOn.isPresent()) {
-            String site = workflow.siteOf.get(task.id());
-            outcome.newAttempts.add(AttemptRow.queued(workflow.id, task.id(), ready.attempt(), site, now));
-            // As if the block had reported it STARTED: its attempt shows where it runs until it ends.
-            outcome.reported(new AttemptRow(workflow.id, task.id(), ready.attempt(), site, AttemptStatus.STARTED.name(),
-                    runningOn.get(), null, null, null, null, null, null, null, now, null));
+            // Stored as STARTED on that block, as if it had said so: its attempt shows where it runs until it ends.
+            outcome.newAttempts.add(AttemptRow.startedOn(workflow.id, task.id(), ready.attempt(), workflow.siteOf.get(task.id()),
+                    runningOn.get(), now));
             absorb(workflow, workflow.run.onDispatched(task.id(), ready.attempt(), now), now, outcome);
             absorb(workflow, workflow.run.onStarted(task.id(), ready.attempt(), now), now, outcome);
             workflow.blockOf.put(task.id(), runningOn.get()); // so a block gone silent has it run again
