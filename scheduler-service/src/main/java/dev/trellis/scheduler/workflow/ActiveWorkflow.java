@@ -17,6 +17,9 @@ final class ActiveWorkflow {
 
     final UUID id;
     final String name;
+    /** As stored in its row: the workflow's labels (JSON) and when it was submitted. */
+    final String labelsJson;
+    final Instant submittedAt;
     final WorkflowRun run;
     final WorkflowMemo memo;
     final Map<String, String> siteOf = new HashMap<>();
@@ -26,9 +29,12 @@ final class ActiveWorkflow {
     final SentContinuations continuations = new SentContinuations();
     int taskBatches;
 
-    ActiveWorkflow(UUID id, String name, WorkflowRun run, int taskBatches, Instant started) {
+    ActiveWorkflow(UUID id, String name, String labelsJson, Instant submittedAt, WorkflowRun run, int taskBatches,
+                   Instant started) {
         this.id = id;
         this.name = name;
+        this.labelsJson = labelsJson;
+        this.submittedAt = submittedAt;
         this.run = run;
         this.taskBatches = taskBatches;
         this.memo = new WorkflowMemo(run.plan().settings().checkpoint(), started);

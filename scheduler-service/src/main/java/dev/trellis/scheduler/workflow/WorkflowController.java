@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** The workflow REST API: submit (JSON or YAML), inspect, list, extend, seal, cancel, wait, follow. */
@@ -92,14 +93,20 @@ class WorkflowController {
         return queries.get(id, attempts);
     }
 
-    /** Long-poll: answers when the workflow finishes, or after {@code timeout} with its state then. */
+    /**
+     * Long-poll: answers when the workflow finishes, or after {@code timeout} with its state then.
+     * A workflow that finishes during the wait is answered from the rows its last transaction just
+     * wrote, held in memory, without reading them back.
+     */
     @GetMapping("/{id}/wait")
     WorkflowView await(@PathVariable UUID id, @RequestParam(defaultValue = "30s") String timeout,
                        @RequestParam(defaultValue = "false") boolean attempts) throws InterruptedException {
-        queries.requireExists(id);
+        if (!coordinator.isActive(id)) {
+            queries.requireExists(id);
+        }
         Duration wait = durationOf("timeout", timeout);
-        coordinator.awaitFinished(id, wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait);
-        return queries.get(id, attempts);
+        Optional<WorkflowCoordinator.WorkflowRows> finished = coordinator.awaitFinished(id, wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait);
+        return finished.isPresent() && !attempts ? queries.view(finished.get()) : queries.get(id, attempts);
     }
 
     /**

@@ -36,6 +36,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -85,7 +86,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final Map<UUID, ActiveWorkflow> active = new ConcurrentHashMap<>();
-    private final Map<UUID, CompletableFuture<Void>> finishWaiters = new ConcurrentHashMap<>();
+    private final Map<UUID, CompletableFuture<Instant>> finishWaiters = new ConcurrentHashMap<>();
     /**
      * Submissions arriving together share a transaction and a round of sends: one request per
      * workflow cost a transaction each, and concurrent requests queued behind one another for it.
@@ -127,17 +128,18 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
      */
     public List<ActiveWorkflowSummary> submitAll(List<WorkflowSpec> specs, boolean sealed) {
         List<WorkflowPlan> plans = plans(specs);
-        Instant now = clock.instant();
+        Instant now = rowStamp();
         List<Pending> submitted = new ArrayList<>(specs.size());
         for (int i = 0; i < specs.size(); i++) {
             WorkflowSpec spec = specs.get(i);
             WorkflowPlan plan = plans.get(i);
             WorkflowRun run = sealed ? WorkflowRun.sealed(plan) : WorkflowRun.open(plan);
             String name = spec.name() == null || spec.name().isBlank() ? "workflow" : spec.name();
-            ActiveWorkflow workflow = new ActiveWorkflow(UUID.randomUUID(), name, run, 0, now);
+            String labelsJson = WireCodec.writeString(spec.labels());
+            ActiveWorkflow workflow = new ActiveWorkflow(UUID.randomUUID(), name, labelsJson, now, run, 0, now);
             Outcome outcome = new Outcome();
             outcome.newWorkflow = new WorkflowRow(workflow.id, name, WorkflowStatus.RUNNING.name(), WireCodec.writeString(spec),
-                    WireCodec.writeString(spec.labels()), sealed, now, null, plan.size());
+                    labelsJson, sealed, now, null, plan.size());
             submitted.add(new Pending(workflow, outcome));
         }
         submissions.commit(submitted);
@@ -259,17 +261,46 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         return active.containsKey(id);
     }
 
-    /** Waits up to {@code timeout} for the workflow to finish; returns at once when it is not running here. */
-    public void awaitFinished(UUID id, Duration timeout) throws InterruptedException {
-        CompletableFuture<Void> finished = finishWaiters.computeIfAbsent(id, k -> new CompletableFuture<>());
-        if (!active.containsKey(id)) {
-            finishWaiters.remove(id);
-            return;
+    /**
+     * Waits up to {@code timeout} for the workflow to finish here.
+     *
+     * @return its rows as its final step wrote them, taken from memory rather than read back; empty
+     *         when it is not running here (finished earlier, or unknown) or still runs after the timeout
+     */
+    public Optional<WorkflowRows> awaitFinished(UUID id, Duration timeout) throws InterruptedException {
+        CompletableFuture<Instant> finished = finishWaiters.computeIfAbsent(id, k -> new CompletableFuture<>());
+        ActiveWorkflow workflow = active.get(id);
+        if (workflow == null) {
+            finishWaiters.remove(id, finished);
+            return Optional.empty();
         }
         try {
-            finished.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return Optional.of(rowsOf(workflow, finished.get(timeout.toMillis(), TimeUnit.MILLISECONDS)));
         } catch (TimeoutException | ExecutionException e) {
-            // Still running: the caller shows its current state.
+            return Optional.empty(); // still running: the caller reads its current state
+        }
+    }
+
+    /** Now, to the microsecond, as Postgres stores it: a workflow's row held in memory then equals the one written. */
+    private Instant rowStamp() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** A workflow's row and every task's row, as {@link WorkflowStore} reads them back. */
+    public record WorkflowRows(WorkflowRow workflow, List<TaskRow> tasks) {
+    }
+
+    /**
+     * The rows a finished workflow's last transaction left, built from memory: the same values
+     * Postgres holds (a result's JSON as the worker sent it, where Postgres's jsonb may order an
+     * object's keys otherwise).
+     */
+    private WorkflowRows rowsOf(ActiveWorkflow workflow, Instant finishedAt) {
+        synchronized (workflow) {
+            WorkflowRun run = workflow.run;
+            WorkflowRow row = new WorkflowRow(workflow.id, workflow.name, run.status().name(), null, workflow.labelsJson,
+                    run.isSealed(), workflow.submittedAt, finishedAt, run.plan().size());
+            return new WorkflowRows(row, taskRows(workflow, run.plan().tasks().stream().map(PlannedTask::id).toList()));
         }
     }
 
@@ -582,7 +613,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             return;
         }
         changed.forEach(pending -> settleCacheCandidates(pending.workflow(), pending.outcome(), now));
-        transaction.executeWithoutResult(status -> {
+        Instant finishedAt = transaction.execute(status -> {
             List<WorkflowRow> newWorkflows = new ArrayList<>();
             Map<UUID, List<TaskRow>> newTasks = new LinkedHashMap<>();
             Map<UUID, List<TaskRow>> changedTasks = new LinkedHashMap<>();
@@ -610,7 +641,9 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             store.insertAttempts(newAttempts);
             store.updateAttempts(attemptUpdates);
             // Stamped once the task rows are written: finishedAt means every result is stored.
-            store.finishWorkflows(finished, clock.instant());
+            Instant stamp = rowStamp();
+            store.finishWorkflows(finished, stamp);
+            return stamp;
         });
         List<TaskMessage> messages = new ArrayList<>();
         List<CancelMessage> cancels = new ArrayList<>();
@@ -620,18 +653,18 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         });
         dispatcher.send(messages);
         dispatcher.sendCancels(cancels);
-        changed.forEach(pending -> published(pending.workflow(), pending.outcome(), now));
+        changed.forEach(pending -> published(pending.workflow(), pending.outcome(), now, finishedAt));
     }
 
     /** What follows a workflow's written and sent step: its events, and its end if it ended. */
-    private void published(ActiveWorkflow workflow, Outcome outcome, Instant now) {
+    private void published(ActiveWorkflow workflow, Outcome outcome, Instant now, Instant finishedAt) {
         events.published(workflow.id, outcome.changes, outcome.finishedAs);
         if (outcome.finishedAs != null) {
             memoizer.finished(workflow.memo, workflow.id, workflow.name, now);
             active.remove(workflow.id);
-            CompletableFuture<Void> waiter = finishWaiters.remove(workflow.id);
+            CompletableFuture<Instant> waiter = finishWaiters.remove(workflow.id);
             if (waiter != null) {
-                waiter.complete(null);
+                waiter.complete(finishedAt);
             }
             metrics.workflowFinished(outcome.finishedAs);
             log.info("workflow {} '{}' finished {}: {} succeeded, {} cached, {} failed, {} dependency-failed, {} cancelled",
@@ -750,7 +783,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
                 .toList();
         WorkflowRun run = WorkflowRun.recover(plan, persisted, row.sealed());
         Instant now = clock.instant();
-        ActiveWorkflow workflow = new ActiveWorkflow(id, row.name(), run, batches.size(), now);
+        ActiveWorkflow workflow = new ActiveWorkflow(id, row.name(), row.labelsJson(), row.submittedAt(), run, batches.size(), now);
         List<TaskMessage> resend = new ArrayList<>();
         synchronized (workflow) {
             Map<String, AttemptRow> currentAttempts = new LinkedHashMap<>();

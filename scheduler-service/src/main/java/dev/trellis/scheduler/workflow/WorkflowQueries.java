@@ -35,16 +35,24 @@ public class WorkflowQueries {
 
     public WorkflowView get(UUID id, boolean withAttempts) {
         WorkflowRow row = requireExists(id);
-        List<TaskRow> tasks = store.findTasks(id);
-        Map<String, List<AttemptView>> attempts = withAttempts
-                ? store.findAttempts(id).stream().collect(Collectors.groupingBy(AttemptRow::taskId, LinkedHashMap::new,
-                        Collectors.mapping(WorkflowQueries::attemptView, Collectors.toList())))
-                : Map.of();
+        return viewWithTasks(row, store.findTasks(id), withAttempts ? store.findAttempts(id) : null);
+    }
+
+    /** The view of rows the scheduler already holds, such as a workflow's just after it finished; without attempts. */
+    public WorkflowView view(WorkflowCoordinator.WorkflowRows rows) {
+        return viewWithTasks(rows.workflow(), rows.tasks(), null);
+    }
+
+    /** @param attemptRows null to leave attempts out */
+    private static WorkflowView viewWithTasks(WorkflowRow row, List<TaskRow> tasks, List<AttemptRow> attemptRows) {
+        Map<String, List<AttemptView>> attempts = attemptRows == null ? Map.of()
+                : attemptRows.stream().collect(Collectors.groupingBy(AttemptRow::taskId, LinkedHashMap::new,
+                        Collectors.mapping(WorkflowQueries::attemptView, Collectors.toList())));
         List<TaskView> taskViews = new ArrayList<>(tasks.size());
         for (TaskRow task : tasks) {
             taskViews.add(new TaskView(task.taskId(), task.appName(), task.state(), task.attempt(), task.site(),
                     task.resultJson() == null ? null : WireCodec.readValue(task.resultJson(), Object.class),
-                    task.error(), withAttempts ? attempts.getOrDefault(task.taskId(), List.of()) : null));
+                    task.error(), attemptRows == null ? null : attempts.getOrDefault(task.taskId(), List.of())));
         }
         taskViews.sort(Comparator.comparing(TaskView::id, WorkflowQueries::naturalOrder));
         return view(row, counts(tasks), taskViews);

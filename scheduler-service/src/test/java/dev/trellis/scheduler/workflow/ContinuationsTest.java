@@ -52,10 +52,11 @@ class ContinuationsTest extends WorkflowApiTestBase {
                 assertThat(task(done, id).attempts()).singleElement().extracting(AttemptView::status).isEqualTo("SUCCEEDED");
             });
             assertThat(task(done, "b").attempts().get(0).blockId()).isEqualTo(task(done, "a").attempts().get(0).blockId());
-            List<TaskMessage> sent = new ArrayList<>();
-            for (TopicProbe topic : List.of(threads, pilot)) {
-                topic.receivedSoFar(r -> r.key().startsWith(submitted.id() + "/")).stream()
-                        .map(ConsumerRecord::value).map(value -> WireCodec.read(value, TaskMessage.class)).forEach(sent::add);
+            // /wait can answer before the probes have read the messages: wait for the two sent, then look for more.
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            List<TaskMessage> sent = sentOn(List.of(threads, pilot), submitted.id());
+            while (sent.size() < 2 && System.nanoTime() < deadline) {
+                sent = sentOn(List.of(threads, pilot), submitted.id());
             }
             assertThat(sent).extracting(TaskMessage::taskId).containsExactlyInAnyOrder("a", "c");
             assertThat(sent).extracting(message -> message.then().taskId()).containsExactlyInAnyOrder("b", "d");
@@ -127,5 +128,14 @@ class ContinuationsTest extends WorkflowApiTestBase {
         assertThat(task(done, "flaky").attempts()).extracting(AttemptView::status).containsExactly("FAILED", "SUCCEEDED");
         assertThat(task(done, "mark").attempts()).singleElement().extracting(AttemptView::status).isEqualTo("SUCCEEDED");
         assertThat(Files.readAllLines(TestBlocks.DATA_ROOT.resolve(submitted.id()).resolve("mark.txt"))).containsExactly("ran");
+    }
+
+    private static List<TaskMessage> sentOn(List<TopicProbe> topics, String workflowId) {
+        List<TaskMessage> sent = new ArrayList<>();
+        for (TopicProbe topic : topics) {
+            topic.receivedSoFar(r -> r.key().startsWith(workflowId + "/")).stream()
+                    .map(ConsumerRecord::value).map(value -> WireCodec.read(value, TaskMessage.class)).forEach(sent::add);
+        }
+        return sent;
     }
 }
