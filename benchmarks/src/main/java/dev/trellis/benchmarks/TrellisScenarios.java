@@ -56,7 +56,9 @@ final class TrellisScenarios {
      * the scenarios after it measure a warm server. Each round is a one-workflow run, chains (the
      * report path in small batches), one-task workflows, one {@code POST} and {@code /wait} each,
      * from {@code submitters} threads at once as the independent scenario sends them (the REST path,
-     * with concurrent requests sharing transactions, as they do there), and one-task workflows in
+     * with concurrent requests sharing transactions, as they do there), as many one at a time, as
+     * the latency scenario sends them (a {@code /wait} that parks until the workflow ends: code, and
+     * branch profiles, the concurrent shape does not give the JIT compiler), and one-task workflows in
      * batches from the same threads, as the batched scenario sends them (planning and storing
      * hundreds of workflows per request: code the other shapes barely run).
      */
@@ -72,11 +74,14 @@ final class TrellisScenarios {
                 runToEnd(scheduler, WorkflowDocuments.chains("bench-warm-up-chains", chains, WARM_UP_CHAIN_LENGTH));
                 int singles = Math.max(1, round / 20);
                 runOnClients(clients, Stream.<Callable<?>>generate(() -> () -> runToEnd(scheduler, single)).limit(singles));
+                for (int i = 0; i < singles; i++) {
+                    runToEnd(scheduler, single);
+                }
                 int batched = Math.max(1, round / 5);
                 String batchName = "bench-warm-up-batch-" + done;
                 runOnClients(clients, batches(batchName, batched).map(document -> () -> scheduler.submitBatch(document)));
                 scheduler.awaitAllSucceeded(batchName, batched);
-                done += round + chains * WARM_UP_CHAIN_LENGTH + singles + batched;
+                done += round + chains * WARM_UP_CHAIN_LENGTH + 2 * singles + batched;
             }
         } finally {
             clients.shutdownNow();
