@@ -105,8 +105,8 @@ class WorkflowController {
             queries.requireExists(id);
         }
         Duration wait = durationOf("timeout", timeout);
-        Optional<WorkflowCoordinator.WorkflowRows> finished = coordinator.awaitFinished(id, wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait);
-        return finished.isPresent() && !attempts ? queries.view(finished.get()) : queries.get(id, attempts);
+        Optional<WorkflowCoordinator.FinishedWorkflow> finished = coordinator.awaitFinished(id, wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait);
+        return finished.isPresent() && !attempts ? queries.view(finished.get().rows()) : queries.get(id, attempts);
     }
 
     /**

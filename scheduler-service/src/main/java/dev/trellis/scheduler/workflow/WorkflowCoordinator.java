@@ -264,10 +264,10 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
     /**
      * Waits up to {@code timeout} for the workflow to finish here.
      *
-     * @return its rows as its final step wrote them, taken from memory rather than read back; empty
-     *         when it is not running here (finished earlier, or unknown) or still runs after the timeout
+     * @return the workflow, finished; empty when it is not running here (finished earlier, or
+     *         unknown) or still runs after the timeout
      */
-    public Optional<WorkflowRows> awaitFinished(UUID id, Duration timeout) throws InterruptedException {
+    public Optional<FinishedWorkflow> awaitFinished(UUID id, Duration timeout) throws InterruptedException {
         CompletableFuture<Instant> finished = finishWaiters.computeIfAbsent(id, k -> new CompletableFuture<>());
         ActiveWorkflow workflow = active.get(id);
         if (workflow == null) {
@@ -275,7 +275,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             return Optional.empty();
         }
         try {
-            return Optional.of(rowsOf(workflow, finished.get(timeout.toMillis(), TimeUnit.MILLISECONDS)));
+            return Optional.of(new FinishedWorkflow(workflow, finished.get(timeout.toMillis(), TimeUnit.MILLISECONDS)));
         } catch (TimeoutException | ExecutionException e) {
             return Optional.empty(); // still running: the caller reads its current state
         }
@@ -290,17 +290,21 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
     public record WorkflowRows(WorkflowRow workflow, List<TaskRow> tasks) {
     }
 
-    /**
-     * The rows a finished workflow's last transaction left, built from memory: the same values
-     * Postgres holds (a result's JSON as the worker sent it, where Postgres's jsonb may order an
-     * object's keys otherwise).
-     */
-    private WorkflowRows rowsOf(ActiveWorkflow workflow, Instant finishedAt) {
-        synchronized (workflow) {
-            WorkflowRun run = workflow.run;
-            WorkflowRow row = new WorkflowRow(workflow.id, workflow.name, run.status().name(), null, workflow.labelsJson,
-                    run.isSealed(), workflow.submittedAt, finishedAt, run.plan().size());
-            return new WorkflowRows(row, taskRows(workflow, run.plan().tasks().stream().map(PlannedTask::id).toList()));
+    /** A workflow that finished during a wait, at {@code finishedAt}, as its row says. */
+    record FinishedWorkflow(ActiveWorkflow workflow, Instant finishedAt) {
+
+        /**
+         * The rows its last transaction left, built from memory (only for a caller that uses them):
+         * the same values Postgres holds, a result's JSON as the worker sent it, where Postgres's
+         * jsonb may order an object's keys otherwise.
+         */
+        WorkflowRows rows() {
+            synchronized (workflow) {
+                WorkflowRun run = workflow.run;
+                WorkflowRow row = new WorkflowRow(workflow.id, workflow.name, run.status().name(), null, workflow.labelsJson,
+                        run.isSealed(), workflow.submittedAt, finishedAt, run.plan().size());
+                return new WorkflowRows(row, allTaskRows(workflow));
+            }
         }
     }
 
@@ -625,7 +629,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
                 Outcome outcome = pending.outcome();
                 if (outcome.newWorkflow != null) {
                     newWorkflows.add(outcome.newWorkflow);
-                    newTasks.put(workflow.id, taskRows(workflow, workflow.run.plan().tasks().stream().map(PlannedTask::id).toList()));
+                    newTasks.put(workflow.id, allTaskRows(workflow));
                 } else {
                     changedTasks.put(workflow.id, taskRows(workflow, outcome.changedTasks));
                 }
@@ -689,7 +693,11 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         }
     }
 
-    private List<TaskRow> taskRows(ActiveWorkflow workflow, Collection<String> taskIds) {
+    private static List<TaskRow> allTaskRows(ActiveWorkflow workflow) {
+        return taskRows(workflow, workflow.run.plan().tasks().stream().map(PlannedTask::id).toList());
+    }
+
+    private static List<TaskRow> taskRows(ActiveWorkflow workflow, Collection<String> taskIds) {
         List<TaskRow> rows = new ArrayList<>(taskIds.size());
         WorkflowRun run = workflow.run;
         for (String taskId : taskIds) {

@@ -103,7 +103,8 @@ class WaitForWorkflowTest extends WorkflowApiTestBase {
                 """);
         UUID id = UUID.fromString(submitted.id());
 
-        Optional<WorkflowCoordinator.WorkflowRows> rows = coordinator.awaitFinished(id, Duration.ofSeconds(60));
+        Optional<WorkflowCoordinator.WorkflowRows> rows = coordinator.awaitFinished(id, Duration.ofSeconds(60))
+                .map(WorkflowCoordinator.FinishedWorkflow::rows);
 
         assertThat(rows).as("finished during the wait, so answered from memory").isPresent();
         assertThat(rows.get().workflow()).isEqualTo(store.findWorkflow(id).orElseThrow());
