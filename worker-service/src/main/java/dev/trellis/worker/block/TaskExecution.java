@@ -100,17 +100,13 @@ class TaskExecution implements AutoCloseable {
      * @return completes when the broker has the attempt's first report (STARTED, or its end)
      */
     CompletableFuture<?> start(TaskMessage task, Slot slot) {
-        long startedAt = System.currentTimeMillis();
-        RunningAttempt attempt = new RunningAttempt(task, startedAt);
-        running.put(attemptKey(task), attempt);
-        // Cancelled while it waited for a slot: cancel() may have missed it.
-        cancelled.reasonFor(task, Instant.now()).ifPresent(attempt::cancel);
+        RunningAttempt attempt = track(task);
         if (properties.startedReportAfter().isZero()) {
             reportStarted(attempt);
         } else {
             startedReports.schedule(() -> reportStarted(attempt), properties.startedReportAfter().toNanos(), TimeUnit.NANOSECONDS);
         }
-        slotThreads.execute(() -> run(attempt, slot, startedAt));
+        slotThreads.execute(() -> run(attempt, slot));
         if (anyTaskStarted.compareAndSet(false, true)) {
             firstTaskStarted.run();
         }
@@ -170,10 +166,10 @@ class TaskExecution implements AutoCloseable {
     }
 
     /** Runs the attempt, then its continuation if it came with one and succeeded; then gives the slot back. */
-    private void run(RunningAttempt attempt, Slot slot, long startedAt) {
+    private void run(RunningAttempt attempt, Slot slot) {
         TaskMessage continuation = null;
         try {
-            continuation = runAndReport(attempt, slot, startedAt);
+            continuation = runAndReport(attempt, slot);
         } finally {
             if (continuation == null) {
                 release(slot);
@@ -185,8 +181,9 @@ class TaskExecution implements AutoCloseable {
     }
 
     /** @return the continuation to run next in the same slot, or null */
-    private TaskMessage runAndReport(RunningAttempt attempt, Slot slot, long startedAt) {
+    private TaskMessage runAndReport(RunningAttempt attempt, Slot slot) {
         TaskMessage task = attempt.task;
+        long startedAt = attempt.startedAt;
         AppOutcome outcome;
         String cancelReason;
         try {
@@ -234,12 +231,17 @@ class TaskExecution implements AutoCloseable {
      * is sent; a cancellation heard before it starts still stops it, reported as FAILED.
      */
     private void runContinuation(TaskMessage continuation, Slot slot) {
-        long startedAt = System.currentTimeMillis();
-        RunningAttempt attempt = new RunningAttempt(continuation, startedAt);
+        RunningAttempt attempt = track(continuation);
         attempt.claimFirstReport();
-        running.put(attemptKey(continuation), attempt);
-        cancelled.reasonFor(continuation, Instant.now()).ifPresent(attempt::cancel);
-        run(attempt, slot, startedAt);
+        run(attempt, slot);
+    }
+
+    /** An attempt starting now, known to {@link #cancel}; one cancelled while it waited for a slot, which cancel() may have missed, is so already. */
+    private RunningAttempt track(TaskMessage task) {
+        RunningAttempt attempt = new RunningAttempt(task, System.currentTimeMillis());
+        running.put(attemptKey(task), attempt);
+        cancelled.reasonFor(task, Instant.now()).ifPresent(attempt::cancel);
+        return attempt;
     }
 
     /** Looked up once per app type and status: building a meter id per task costs more than a no-op task. */
