@@ -84,13 +84,30 @@ final class SchedulerClient {
         while (System.nanoTime() < deadline) {
             WorkflowView view = WireCodec.readValue(rest.get("/api/workflows/" + workflowId + "/wait?timeout=60s").body(), WorkflowView.class);
             if (!"RUNNING".equals(view.status())) {
-                if (!"SUCCEEDED".equals(view.status())) {
-                    throw new IllegalStateException("workflow " + workflowId + " ended " + view.status() + ": " + view.taskCounts());
-                }
-                return view;
+                return succeeded(view);
             }
         }
         throw new IllegalStateException("workflow " + workflowId + " did not finish within " + LONGEST_WAIT);
+    }
+
+    /**
+     * Submits with {@code ?wait=60s}, one request answered once the workflow finished, then long-polls
+     * if it still ran; fails unless it SUCCEEDED.
+     */
+    WorkflowView submitAndAwaitSucceeded(String document) {
+        HttpResponse<String> response = rest.post("/api/workflows?wait=60s", "application/json", document);
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("submission refused (HTTP " + response.statusCode() + "): " + response.body());
+        }
+        WorkflowView view = WireCodec.readValue(response.body(), WorkflowView.class);
+        return "RUNNING".equals(view.status()) ? awaitSucceeded(view.id()) : succeeded(view);
+    }
+
+    private static WorkflowView succeeded(WorkflowView finished) {
+        if (!"SUCCEEDED".equals(finished.status())) {
+            throw new IllegalStateException("workflow " + finished.id() + " ended " + finished.status() + ": " + finished.taskCounts());
+        }
+        return finished;
     }
 
     void cancel(String workflowId) {

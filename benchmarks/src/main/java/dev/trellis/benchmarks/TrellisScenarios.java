@@ -75,7 +75,11 @@ final class TrellisScenarios {
                 int singles = Math.max(1, round / 20);
                 runOnClients(clients, Stream.<Callable<?>>generate(() -> () -> runToEnd(scheduler, single)).limit(singles));
                 for (int i = 0; i < singles; i++) {
-                    runToEnd(scheduler, single);
+                    if (i % 2 == 0) {
+                        runToEnd(scheduler, single);
+                    } else {
+                        scheduler.submitAndAwaitSucceeded(single);
+                    }
                 }
                 int batched = Math.max(1, round / 5);
                 String batchName = "bench-warm-up-batch-" + done;
@@ -151,33 +155,40 @@ final class TrellisScenarios {
         }
     }
 
-    /** One one-task workflow at a time: submit, then {@code /wait} until it finished. */
+    /**
+     * One one-task workflow at a time, submit → result: first as one request that waits
+     * ({@code POST /api/workflows?wait=60s}), then as a submit followed by {@code GET /wait}.
+     */
     void latency() throws Exception {
-        int samples = sizes.latencySamples();
         String document = WorkflowDocuments.noOps("bench-latency", 1);
+        latency("single_task_latency", "POST /api/workflows?wait=60s", () -> scheduler.submitAndAwaitSucceeded(document));
+        latency("single_task_latency_post_then_wait", "POST /api/workflows then GET /wait",
+                () -> scheduler.awaitSucceeded(scheduler.submit(document).id()));
+    }
+
+    private void latency(String figure, String via, Runnable oneWorkflow) throws Exception {
+        int samples = sizes.latencySamples();
         for (int i = 0; i < LATENCY_WARM_UP; i++) {
-            scheduler.awaitSucceeded(scheduler.submit(document).id());
+            oneWorkflow.run();
         }
         List<Measured<LatencySamples>> runs = Runs.repeat(sizes.repeats(), () -> CpuSpent.measure(() -> {
             LatencySamples run = new LatencySamples(samples);
             for (int i = 0; i < samples; i++) {
                 long began = System.nanoTime();
-                scheduler.awaitSucceeded(scheduler.submit(document).id());
+                oneWorkflow.run();
                 run.add(System.nanoTime() - began);
             }
             return run;
         }));
         Runs p50 = Runs.of(runs, run -> run.value().percentileMillis(50));
         Runs p99 = Runs.of(runs, run -> run.value().percentileMillis(99));
-        out.accept(new Figure("single_task_latency_p50", p50.median(), "ms", limits.kafkaRoundTripP50Millis(), 2.5,
-                latencyParams(samples, p50, runs)));
-        out.accept(new Figure("single_task_latency_p99", p99.median(), "ms", limits.kafkaRoundTripP99Millis(), 6.0,
-                latencyParams(samples, p99, runs)));
+        out.accept(new Figure(figure + "_p50", p50.median(), "ms", limits.kafkaRoundTripP50Millis(), 2.5, latencyParams(samples, via, p50, runs)));
+        out.accept(new Figure(figure + "_p99", p99.median(), "ms", limits.kafkaRoundTripP99Millis(), 6.0, latencyParams(samples, via, p99, runs)));
     }
 
-    private static Map<String, Object> latencyParams(int samples, Runs percentile, List<Measured<LatencySamples>> runs) {
+    private static Map<String, Object> latencyParams(int samples, String via, Runs percentile, List<Measured<LatencySamples>> runs) {
         Map<String, Object> params = new HashMap<>(cpuParams(runs, samples));
-        params.putAll(Map.of("samples", samples, "via", "POST /api/workflows then GET /wait", "runs", percentile.each(ms -> ms, 2)));
+        params.putAll(Map.of("samples", samples, "via", via, "runs", percentile.each(ms -> ms, 2)));
         return params;
     }
 

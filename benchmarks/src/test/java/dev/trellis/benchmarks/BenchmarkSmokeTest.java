@@ -34,6 +34,7 @@ class BenchmarkSmokeTest {
         assertThat(figures).extracting(f -> f.get("figure")).containsExactlyInAnyOrder(
                 "limit_kafka_produce_consume", "limit_kafka_round_trip_p50", "limit_kafka_round_trip_p99",
                 "limit_postgres_batched_insert", "single_task_latency_p50", "single_task_latency_p99",
+                "single_task_latency_post_then_wait_p50", "single_task_latency_post_then_wait_p99",
                 "noop_tasks_one_workflow", "noop_tasks_independent_workflows", "noop_tasks_independent_workflows_batched",
                 "noop_tasks_one_workflow", "noop_tasks_independent_workflows", "noop_tasks_independent_workflows_batched",
                 "bash_tasks", "chain_tasks",
@@ -52,6 +53,7 @@ class BenchmarkSmokeTest {
         assertThat(figures).filteredOn(f -> ((Map<?, ?>) f.get("params")).containsKey("runs"))
                 .extracting(f -> f.get("figure") + " " + ((List<?>) ((Map<?, ?>) f.get("params")).get("runs")).size())
                 .containsExactlyInAnyOrder("single_task_latency_p50 2", "single_task_latency_p99 2",
+                        "single_task_latency_post_then_wait_p50 2", "single_task_latency_post_then_wait_p99 2",
                         "noop_tasks_one_workflow 2", "noop_tasks_independent_workflows 2", "noop_tasks_independent_workflows_batched 2",
                         "noop_tasks_one_workflow 1", "noop_tasks_independent_workflows 1", "noop_tasks_independent_workflows_batched 1",
                         "bash_tasks 2", "chain_tasks 2", "fan_out_fan_in_tasks 2");

@@ -50,14 +50,19 @@ class WorkflowController {
 
     /**
      * Submits a workflow document (JSON or YAML). With {@code sealed=false} the workflow stays open
-     * for {@code POST /{id}/tasks} until {@code POST /{id}/seal}.
+     * for {@code POST /{id}/tasks} until {@code POST /{id}/seal}. With {@code wait=30s} (a duration) the
+     * answer is the workflow's view, as {@code /wait} gives it, once it finishes or that long passes.
      */
     @PostMapping(consumes = {"application/json", "application/yaml", "application/x-yaml", "text/yaml", "text/plain"})
-    ResponseEntity<SubmissionView> submit(@RequestBody byte[] body, @RequestParam(defaultValue = "true") boolean sealed) {
+    ResponseEntity<?> submit(@RequestBody byte[] body, @RequestParam(defaultValue = "true") boolean sealed,
+                             @RequestParam(required = false) String wait) throws InterruptedException {
         requireWithinSizeLimit(body);
+        Duration waitFor = wait == null ? null : durationOf("wait", wait);
         WorkflowSpec spec = WireCodec.readSpec(new String(body, StandardCharsets.UTF_8));
         SubmissionView submission = submissionView(coordinator.submit(spec, sealed));
-        return ResponseEntity.created(URI.create(submission.href())).body(submission);
+        ResponseEntity.BodyBuilder created = ResponseEntity.created(URI.create(submission.href()));
+        // Submit-and-wait spares a one-off caller the second request, and the round trip it costs.
+        return waitFor == null ? created.body(submission) : created.body(awaitView(UUID.fromString(submission.id()), waitFor, false));
     }
 
     /**
@@ -104,7 +109,11 @@ class WorkflowController {
         if (!coordinator.isActive(id)) {
             queries.requireExists(id);
         }
-        Duration wait = durationOf("timeout", timeout);
+        return awaitView(id, durationOf("timeout", timeout), attempts);
+    }
+
+    /** The workflow once it finishes, or after {@code wait} (at most {@link #MAX_WAIT}) as it is then. */
+    private WorkflowView awaitView(UUID id, Duration wait, boolean attempts) throws InterruptedException {
         Optional<WorkflowCoordinator.FinishedWorkflow> finished = coordinator.awaitFinished(id, wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait);
         return finished.isPresent() && !attempts ? queries.view(finished.get().rows()) : queries.get(id, attempts);
     }

@@ -113,6 +113,58 @@ class WaitForWorkflowTest extends WorkflowApiTestBase {
     }
 
     @Test
+    void submittingWithWaitAnswersTheFinishedWorkflowInTheSameRequest() {
+        HttpResponse<String> response = api.post(WORKFLOWS + "?wait=60s", """
+                name: submit-and-wait
+                apps:
+                  slow: {type: bash, command: "sleep 1"}
+                  echo: {type: java, function: echo}
+                tasks:
+                  - {id: slow, app: slow}
+                  - {id: after, app: echo, args: {value: {list: [1, 2]}}, after: [slow]}
+                """);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        JsonNode answered = WireCodec.readValue(response.body(), JsonNode.class);
+        String path = WORKFLOWS + "/" + answered.get("id").asString();
+        assertThat(response.headers().firstValue("Location")).hasValue(path);
+        assertThat(answered.get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(answered).as("the same view GET reads from Postgres").isEqualTo(json(api.http().get(path)));
+    }
+
+    @Test
+    void submittingWithAShortWaitAnswersTheWorkflowStillRunning() {
+        HttpResponse<String> response = api.post(WORKFLOWS + "?wait=200ms", """
+                name: submit-and-wait-briefly
+                apps:
+                  slow: {type: bash, command: "sleep 2"}
+                tasks:
+                  - {id: slow, app: slow}
+                """);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        WorkflowView running = WireCodec.readValue(response.body(), WorkflowView.class);
+        assertThat(running.status()).isEqualTo("RUNNING");
+        assertThat(running.tasks()).extracting("id").containsExactly("slow");
+        assertThat(api.awaitFinished(running.id()).status()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void aSubmissionWaitThatIsNoDurationIsRefusedBeforeAnythingIsStored() {
+        HttpResponse<String> response = api.post(WORKFLOWS + "?wait=forever", """
+                name: submit-and-wait-refused
+                apps:
+                  echo: {type: java, function: echo}
+                tasks:
+                  - {id: a, app: echo, args: {value: 1}}
+                """);
+
+        assertThat(WorkflowApi.problem(response, 400)).containsEntry("type", "https://trellis.dev/problems/invalid-parameter");
+        assertThat(response.body()).contains("'wait'").contains("'forever'");
+        assertThat(api.listByName("submit-and-wait-refused")).isEmpty();
+    }
+
+    @Test
     void waitingForAnUnknownWorkflowIsNotFound() {
         assertThat(api.http().get(WORKFLOWS + "/" + UUID.randomUUID() + "/wait?timeout=1s").statusCode()).isEqualTo(404);
     }
