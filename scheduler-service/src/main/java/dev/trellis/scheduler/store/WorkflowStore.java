@@ -4,10 +4,13 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.PreparedStatementCallback;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -16,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The scheduler's rows in Postgres. Writes are batched per engine step (one round trip for all
@@ -24,6 +28,12 @@ import java.util.UUID;
 @Repository
 public class WorkflowStore {
 
+    /**
+     * Steps of at most this many rows go to Postgres as one list of statements, in one round trip
+     * that Postgres runs as one transaction, instead of a batch per kind of row and a commit (four
+     * round trips for a one-task workflow's submit, four for its end).
+     */
+    private static final int ONE_ROUND_TRIP_ROWS_AT_MOST = 16;
     /** New tasks up to this many are inserted with INSERT rather than COPY. */
     private static final int INSERT_ROWS_AT_MOST = 100;
     /** COPY data goes out in pieces of about this many characters, so a large DAG is never one huge buffer. */
@@ -31,32 +41,113 @@ public class WorkflowStore {
     /** What reads of {@code workflows} return: every column but the spec (see {@link #findWorkflow}). */
     private static final String ROW_COLUMNS = "id, name, status, labels, sealed, submitted_at, finished_at, task_count";
 
+    private static final RowStatement<WorkflowRow> INSERT_WORKFLOW = new RowStatement<>("""
+            INSERT INTO workflows (id, name, status, spec, labels, sealed, submitted_at, task_count)
+            VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?)""", (ps, at, workflow) -> {
+        ps.setObject(at + 1, workflow.id());
+        ps.setString(at + 2, workflow.name());
+        ps.setString(at + 3, workflow.status());
+        ps.setString(at + 4, workflow.specJson());
+        ps.setString(at + 5, workflow.labelsJson());
+        ps.setBoolean(at + 6, workflow.sealed());
+        ps.setTimestamp(at + 7, Timestamp.from(workflow.submittedAt()));
+        ps.setInt(at + 8, workflow.taskCount());
+        return at + 8;
+    });
+
+    private static final RowStatement<AttemptRow> INSERT_ATTEMPT = new RowStatement<>("""
+            INSERT INTO attempts (workflow_id, task_id, attempt, site, status, block_id, queued_at, started_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (workflow_id, task_id, attempt) DO NOTHING""", (ps, at, attempt) -> {
+        ps.setObject(at + 1, attempt.workflowId());
+        ps.setString(at + 2, attempt.taskId());
+        ps.setInt(at + 3, attempt.attempt());
+        ps.setString(at + 4, attempt.site());
+        ps.setString(at + 5, attempt.status());
+        ps.setString(at + 6, attempt.blockId());
+        ps.setTimestamp(at + 7, Timestamp.from(attempt.queuedAt()));
+        ps.setTimestamp(at + 8, timestamp(attempt.startedAt()));
+        return at + 8;
+    });
+
+    /**
+     * What a worker reported about an attempt (STARTED, or its end). An attempt the scheduler already
+     * gave up on (LOST, CANCELLED) keeps that status: a late report from a block thought dead must
+     * not rewrite it, since recovery counts lost attempts.
+     */
+    private static final RowStatement<AttemptRow> UPDATE_ATTEMPT = new RowStatement<>("""
+            UPDATE attempts SET status = ?, block_id = COALESCE(?, block_id), worker_id = COALESCE(?, worker_id),
+              pid = COALESCE(?, pid), exit_code = ?, error = ?, stdout_tail = ?, stderr_tail = ?,
+              started_at = COALESCE(?, started_at), finished_at = ?
+            WHERE workflow_id = ? AND task_id = ? AND attempt = ?
+              AND status NOT IN ('LOST', 'CANCELLED')""", (ps, at, a) -> {
+        ps.setString(at + 1, a.status());
+        ps.setString(at + 2, a.blockId());
+        ps.setString(at + 3, a.workerId());
+        ps.setObject(at + 4, a.pid());
+        ps.setObject(at + 5, a.exitCode());
+        ps.setString(at + 6, a.error());
+        ps.setString(at + 7, a.stdoutTail());
+        ps.setString(at + 8, a.stderrTail());
+        ps.setTimestamp(at + 9, timestamp(a.startedAt()));
+        ps.setTimestamp(at + 10, timestamp(a.finishedAt()));
+        ps.setObject(at + 11, a.workflowId());
+        ps.setString(at + 12, a.taskId());
+        ps.setInt(at + 13, a.attempt());
+        return at + 13;
+    });
+
+    private static final String UPSERT_TASK = """
+            ON CONFLICT (workflow_id, task_id) DO UPDATE SET
+              state = excluded.state, attempt = excluded.attempt, site = excluded.site,
+              result = excluded.result, error = excluded.error, updated_at = excluded.updated_at""";
+
     private final JdbcClient jdbc;
     private final JdbcTemplate batch;
+    private final TransactionTemplate transaction;
 
-    WorkflowStore(JdbcClient jdbc, JdbcTemplate batch) {
+    WorkflowStore(JdbcClient jdbc, JdbcTemplate batch, TransactionTemplate transaction) {
         this.jdbc = jdbc;
         this.batch = batch;
+        this.transaction = transaction;
+    }
+
+    /**
+     * Writes a step, all or nothing, and returns the stamp the workflows it finished carry as their
+     * end. A step of a few rows goes in one round trip, stamped just before it; a larger one as a
+     * batch per kind of row in one transaction, stamped once its task rows are written (a large
+     * write takes milliseconds, which a workflow's end must not leave out).
+     *
+     * @param at the step's time, each written task row's {@code updated_at}
+     */
+    public Instant writeStep(StepRows step, Instant at, Supplier<Instant> finishStamp) {
+        if (step.rowCount() <= ONE_ROUND_TRIP_ROWS_AT_MOST) {
+            Instant stamp = finishStamp.get();
+            StatementList statements = new StatementList();
+            statements.add(INSERT_WORKFLOW, step.newWorkflows());
+            statements.add(taskStatement("", at), taskEntries(step.newTasks()));
+            statements.add(taskStatement(UPSERT_TASK, at), taskEntries(step.changedTasks()));
+            statements.add(INSERT_ATTEMPT, step.newAttempts());
+            statements.add(UPDATE_ATTEMPT, step.attemptUpdates());
+            statements.add(finishStatement(stamp), List.copyOf(step.finished().entrySet()));
+            statements.execute();
+            return stamp;
+        }
+        return transaction.execute(status -> {
+            insertWorkflows(step.newWorkflows());
+            insertNewTasks(step.newTasks(), at);
+            upsertTasks(step.changedTasks(), at);
+            insertAttempts(step.newAttempts());
+            updateAttempts(step.attemptUpdates());
+            Instant stamp = finishStamp.get();
+            finishWorkflows(step.finished(), stamp);
+            return stamp;
+        });
     }
 
     /** Inserts submitted workflows' rows in one batch. */
     public void insertWorkflows(List<WorkflowRow> workflows) {
-        if (workflows.isEmpty()) {
-            return;
-        }
-        batch.batchUpdate("""
-                        INSERT INTO workflows (id, name, status, spec, labels, sealed, submitted_at, task_count)
-                        VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?)""",
-                workflows, 1000, (ps, workflow) -> {
-                    ps.setObject(1, workflow.id());
-                    ps.setString(2, workflow.name());
-                    ps.setString(3, workflow.status());
-                    ps.setString(4, workflow.specJson());
-                    ps.setString(5, workflow.labelsJson());
-                    ps.setBoolean(6, workflow.sealed());
-                    ps.setTimestamp(7, Timestamp.from(workflow.submittedAt()));
-                    ps.setInt(8, workflow.taskCount());
-                });
+        inBatches(INSERT_WORKFLOW, workflows);
     }
 
     public void insertTaskBatch(UUID workflowId, int seq, String tasksJson) {
@@ -78,17 +169,18 @@ public class WorkflowStore {
     }
 
     /** Stamps the workflows' end, each with its final status, in one batch. */
-    public void finishWorkflows(Map<UUID, String> statusById, Instant at) {
-        if (statusById.isEmpty()) {
-            return;
-        }
-        Timestamp finishedAt = at == null ? null : Timestamp.from(at);
-        batch.batchUpdate("UPDATE workflows SET status = ?, finished_at = ? WHERE id = ?",
-                List.copyOf(statusById.entrySet()), 1000, (ps, finished) -> {
-                    ps.setString(1, finished.getValue());
-                    ps.setTimestamp(2, finishedAt);
-                    ps.setObject(3, finished.getKey());
-                });
+    private void finishWorkflows(Map<UUID, String> statusById, Instant at) {
+        inBatches(finishStatement(at), List.copyOf(statusById.entrySet()));
+    }
+
+    private static RowStatement<Map.Entry<UUID, String>> finishStatement(Instant at) {
+        Timestamp finishedAt = timestamp(at);
+        return new RowStatement<>("UPDATE workflows SET status = ?, finished_at = ? WHERE id = ?", (ps, offset, finished) -> {
+            ps.setString(offset + 1, finished.getValue());
+            ps.setTimestamp(offset + 2, finishedAt);
+            ps.setObject(offset + 3, finished.getKey());
+            return offset + 3;
+        });
     }
 
     public void updateWorkflowStatus(UUID workflowId, String status) {
@@ -96,19 +188,12 @@ public class WorkflowStore {
     }
 
     /**
-     * Inserts the rows of tasks new to the workflow with one {@code COPY}: a submitted DAG may hold
-     * 100,000 tasks, and COPY streams them several times faster than batched INSERTs. Runs in the
-     * caller's transaction; a task already stored fails the whole COPY (primary key).
+     * Inserts the rows of tasks new to their workflows with one {@code COPY}: a submitted DAG may
+     * hold 100,000 tasks, and COPY streams them several times faster than batched INSERTs. A few
+     * rows go as one multi-row {@code INSERT} instead, since COPY costs an extra round trip. Runs in
+     * the caller's transaction; a task already stored fails the whole COPY (primary key).
      */
-    public void insertNewTasks(UUID workflowId, List<TaskRow> tasks, Instant at) {
-        insertNewTasks(Map.of(workflowId, tasks), at);
-    }
-
-    /**
-     * {@link #insertNewTasks(UUID, List, Instant)} for several workflows, in one {@code COPY}; a few
-     * rows go as one multi-row {@code INSERT} instead, since COPY costs an extra round trip.
-     */
-    public void insertNewTasks(Map<UUID, List<TaskRow>> tasksByWorkflow, Instant at) {
+    private void insertNewTasks(Map<UUID, List<TaskRow>> tasksByWorkflow, Instant at) {
         int rows = tasksByWorkflow.values().stream().mapToInt(List::size).sum();
         if (rows == 0) {
             return;
@@ -180,93 +265,101 @@ public class WorkflowStore {
     }
 
     /** Inserts new tasks or overwrites the state of known ones, of several workflows, all in one batch. */
-    public void upsertTasks(Map<UUID, List<TaskRow>> tasksByWorkflow, Instant at) {
-        writeTasks(tasksByWorkflow, at, """
-                ON CONFLICT (workflow_id, task_id) DO UPDATE SET
-                  state = excluded.state, attempt = excluded.attempt, site = excluded.site,
-                  result = excluded.result, error = excluded.error, updated_at = excluded.updated_at""");
+    private void upsertTasks(Map<UUID, List<TaskRow>> tasksByWorkflow, Instant at) {
+        inBatches(taskStatement(UPSERT_TASK, at), taskEntries(tasksByWorkflow));
     }
 
     /** Inserts new tasks in one batch (one multi-row statement, with {@code reWriteBatchedInserts}). */
     private void insertTasks(Map<UUID, List<TaskRow>> tasksByWorkflow, Instant at) {
-        writeTasks(tasksByWorkflow, at, "");
+        inBatches(taskStatement("", at), taskEntries(tasksByWorkflow));
     }
 
-    private void writeTasks(Map<UUID, List<TaskRow>> tasksByWorkflow, Instant at, String onConflict) {
+    private static List<Map.Entry<UUID, TaskRow>> taskEntries(Map<UUID, List<TaskRow>> tasksByWorkflow) {
         List<Map.Entry<UUID, TaskRow>> tasks = new ArrayList<>();
         tasksByWorkflow.forEach((workflowId, rows) -> rows.forEach(row -> tasks.add(Map.entry(workflowId, row))));
-        if (tasks.isEmpty()) {
-            return;
-        }
-        Timestamp now = Timestamp.from(at);
-        batch.batchUpdate("""
-                        INSERT INTO tasks (workflow_id, task_id, app_name, state, attempt, site, result, error, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
-                        """ + onConflict,
-                tasks, 1000, (ps, workflowTask) -> {
-                    TaskRow task = workflowTask.getValue();
-                    ps.setObject(1, workflowTask.getKey());
-                    ps.setString(2, task.taskId());
-                    ps.setString(3, task.appName());
-                    ps.setString(4, task.state());
-                    ps.setInt(5, task.attempt());
-                    ps.setString(6, task.site());
-                    ps.setString(7, task.resultJson());
-                    ps.setString(8, task.error());
-                    ps.setTimestamp(9, now);
-                });
+        return tasks;
     }
 
-    public void insertAttempts(List<AttemptRow> attempts) {
-        if (attempts.isEmpty()) {
-            return;
+    private static RowStatement<Map.Entry<UUID, TaskRow>> taskStatement(String onConflict, Instant at) {
+        Timestamp now = Timestamp.from(at);
+        return new RowStatement<>("""
+                INSERT INTO tasks (workflow_id, task_id, app_name, state, attempt, site, result, error, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
+                """ + onConflict, (ps, offset, workflowTask) -> {
+            TaskRow task = workflowTask.getValue();
+            ps.setObject(offset + 1, workflowTask.getKey());
+            ps.setString(offset + 2, task.taskId());
+            ps.setString(offset + 3, task.appName());
+            ps.setString(offset + 4, task.state());
+            ps.setInt(offset + 5, task.attempt());
+            ps.setString(offset + 6, task.site());
+            ps.setString(offset + 7, task.resultJson());
+            ps.setString(offset + 8, task.error());
+            ps.setTimestamp(offset + 9, now);
+            return offset + 9;
+        });
+    }
+
+    private void insertAttempts(List<AttemptRow> attempts) {
+        inBatches(INSERT_ATTEMPT, attempts);
+    }
+
+    /** Records what workers reported about attempts; see {@link #UPDATE_ATTEMPT}. */
+    private void updateAttempts(List<AttemptRow> reports) {
+        inBatches(UPDATE_ATTEMPT, reports);
+    }
+
+    /** The rows as JDBC batches of the statement, 1,000 rows each. */
+    private <T> void inBatches(RowStatement<T> statement, List<T> rows) {
+        if (!rows.isEmpty()) {
+            batch.batchUpdate(statement.sql(), rows, 1000, (ps, row) -> statement.binder().bind(ps, 0, row));
         }
-        batch.batchUpdate("""
-                        INSERT INTO attempts (workflow_id, task_id, attempt, site, status, block_id, queued_at, started_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (workflow_id, task_id, attempt) DO NOTHING""",
-                attempts, 1000, (ps, attempt) -> {
-                    ps.setObject(1, attempt.workflowId());
-                    ps.setString(2, attempt.taskId());
-                    ps.setInt(3, attempt.attempt());
-                    ps.setString(4, attempt.site());
-                    ps.setString(5, attempt.status());
-                    ps.setString(6, attempt.blockId());
-                    ps.setTimestamp(7, Timestamp.from(attempt.queuedAt()));
-                    ps.setTimestamp(8, attempt.startedAt() == null ? null : Timestamp.from(attempt.startedAt()));
-                });
+    }
+
+    /** A statement that writes one row, and how to set that row's parameters from a given index on. */
+    private record RowStatement<T>(String sql, RowBinder<T> binder) {
+    }
+
+    @FunctionalInterface
+    private interface RowBinder<T> {
+        /** Sets the row's parameters after the first {@code offset}; returns the offset of the next statement's. */
+        int bind(PreparedStatement ps, int offset, T row) throws SQLException;
     }
 
     /**
-     * Records what a worker reported about an attempt (STARTED, or its end). An attempt the
-     * scheduler already gave up on (LOST, CANCELLED) keeps that status: a late report from a block
-     * thought dead must not rewrite it, since recovery counts lost attempts.
+     * Statements sent as one: pgjdbc sends them all, each with its parameters, and one Sync after
+     * the last, so Postgres runs them as one implicit transaction: a failing one rolls back those
+     * before it and skips the rest.
      */
-    public void updateAttempts(List<AttemptRow> reports) {
-        if (reports.isEmpty()) {
-            return;
+    private final class StatementList {
+        private final StringBuilder sql = new StringBuilder();
+        private final List<Binding> bindings = new ArrayList<>();
+
+        <T> void add(RowStatement<T> statement, List<T> rows) {
+            for (T row : rows) {
+                sql.append(statement.sql()).append(";\n");
+                bindings.add((ps, offset) -> statement.binder().bind(ps, offset, row));
+            }
         }
-        batch.batchUpdate("""
-                        UPDATE attempts SET status = ?, block_id = COALESCE(?, block_id), worker_id = COALESCE(?, worker_id),
-                          pid = COALESCE(?, pid), exit_code = ?, error = ?, stdout_tail = ?, stderr_tail = ?,
-                          started_at = COALESCE(?, started_at), finished_at = ?
-                        WHERE workflow_id = ? AND task_id = ? AND attempt = ?
-                          AND status NOT IN ('LOST', 'CANCELLED')""",
-                reports, 1000, (ps, a) -> {
-                    ps.setString(1, a.status());
-                    ps.setString(2, a.blockId());
-                    ps.setString(3, a.workerId());
-                    ps.setObject(4, a.pid());
-                    ps.setObject(5, a.exitCode());
-                    ps.setString(6, a.error());
-                    ps.setString(7, a.stdoutTail());
-                    ps.setString(8, a.stderrTail());
-                    ps.setTimestamp(9, a.startedAt() == null ? null : Timestamp.from(a.startedAt()));
-                    ps.setTimestamp(10, a.finishedAt() == null ? null : Timestamp.from(a.finishedAt()));
-                    ps.setObject(11, a.workflowId());
-                    ps.setString(12, a.taskId());
-                    ps.setInt(13, a.attempt());
-                });
+
+        void execute() {
+            if (bindings.isEmpty()) {
+                return;
+            }
+            batch.execute(sql.toString(), (PreparedStatementCallback<Void>) ps -> {
+                int offset = 0;
+                for (Binding binding : bindings) {
+                    offset = binding.bind(ps, offset);
+                }
+                ps.execute();
+                return null;
+            });
+        }
+    }
+
+    @FunctionalInterface
+    private interface Binding {
+        int bind(PreparedStatement ps, int offset) throws SQLException;
     }
 
     /**
@@ -334,5 +427,9 @@ public class WorkflowStore {
 
     private static Instant instant(Timestamp timestamp) {
         return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
     }
 }

@@ -23,6 +23,7 @@ import dev.trellis.scheduler.memo.Memoizer;
 import dev.trellis.scheduler.site.BlockRegistry;
 import dev.trellis.scheduler.site.SiteLoad;
 import dev.trellis.scheduler.store.AttemptRow;
+import dev.trellis.scheduler.store.StepRows;
 import dev.trellis.scheduler.store.TaskRow;
 import dev.trellis.scheduler.store.WorkflowRow;
 import dev.trellis.scheduler.store.WorkflowStore;
@@ -617,38 +618,29 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             return;
         }
         changed.forEach(pending -> settleCacheCandidates(pending.workflow(), pending.outcome(), now));
-        Instant finishedAt = transaction.execute(status -> {
-            List<WorkflowRow> newWorkflows = new ArrayList<>();
-            Map<UUID, List<TaskRow>> newTasks = new LinkedHashMap<>();
-            Map<UUID, List<TaskRow>> changedTasks = new LinkedHashMap<>();
-            List<AttemptRow> newAttempts = new ArrayList<>();
-            List<AttemptRow> attemptUpdates = new ArrayList<>();
-            Map<UUID, String> finished = new LinkedHashMap<>();
-            for (Pending pending : changed) {
-                ActiveWorkflow workflow = pending.workflow();
-                Outcome outcome = pending.outcome();
-                if (outcome.newWorkflow != null) {
-                    newWorkflows.add(outcome.newWorkflow);
-                    newTasks.put(workflow.id, allTaskRows(workflow));
-                } else {
-                    changedTasks.put(workflow.id, taskRows(workflow, outcome.changedTasks));
-                }
-                newAttempts.addAll(outcome.newAttempts);
-                attemptUpdates.addAll(outcome.attemptUpdates);
-                if (outcome.finishedAs != null) {
-                    finished.put(workflow.id, outcome.finishedAs.name());
-                }
+        List<WorkflowRow> newWorkflows = new ArrayList<>();
+        Map<UUID, List<TaskRow>> newTasks = new LinkedHashMap<>();
+        Map<UUID, List<TaskRow>> changedTasks = new LinkedHashMap<>();
+        List<AttemptRow> newAttempts = new ArrayList<>();
+        List<AttemptRow> attemptUpdates = new ArrayList<>();
+        Map<UUID, String> finished = new LinkedHashMap<>();
+        for (Pending pending : changed) {
+            ActiveWorkflow workflow = pending.workflow();
+            Outcome outcome = pending.outcome();
+            if (outcome.newWorkflow != null) {
+                newWorkflows.add(outcome.newWorkflow);
+                newTasks.put(workflow.id, allTaskRows(workflow));
+            } else {
+                changedTasks.put(workflow.id, taskRows(workflow, outcome.changedTasks));
             }
-            store.insertWorkflows(newWorkflows);
-            store.insertNewTasks(newTasks, now);
-            store.upsertTasks(changedTasks, now);
-            store.insertAttempts(newAttempts);
-            store.updateAttempts(attemptUpdates);
-            // Stamped once the task rows are written: finishedAt means every result is stored.
-            Instant stamp = rowStamp();
-            store.finishWorkflows(finished, stamp);
-            return stamp;
-        });
+            newAttempts.addAll(outcome.newAttempts);
+            attemptUpdates.addAll(outcome.attemptUpdates);
+            if (outcome.finishedAs != null) {
+                finished.put(workflow.id, outcome.finishedAs.name());
+            }
+        }
+        Instant finishedAt = store.writeStep(new StepRows(newWorkflows, newTasks, changedTasks, newAttempts, attemptUpdates, finished),
+                now, this::rowStamp);
         List<TaskMessage> messages = new ArrayList<>();
         List<CancelMessage> cancels = new ArrayList<>();
         changed.forEach(pending -> {

@@ -2,59 +2,86 @@ package dev.trellis.scheduler.store;
 
 import dev.trellis.scheduler.SchedulerIntegrationTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The scheduler's rows in real Postgres, for what the workflow tests do not reach. */
+/**
+ * The scheduler's rows in real Postgres, for what the workflow tests do not reach. Steps are
+ * written three ways by size (one round trip, batches, COPY), so each case runs at sizes that take
+ * each way: 1 and 4 tasks, 40, and 150.
+ */
 @SchedulerIntegrationTest
 class WorkflowStoreTest {
 
     private static final Instant SUBMITTED = Instant.parse("2026-01-02T03:04:05.123456Z");
+    private static final Instant ENDED = Instant.parse("2026-01-02T03:04:09.654321Z");
 
     @Autowired
     WorkflowStore store;
 
-    @Autowired
-    TransactionTemplate transaction;
+    @ParameterizedTest
+    @ValueSource(ints = {1, 40, 150})
+    void aStepStoresTabsNewlinesBackslashesUnicodeAndNullsAsWritten(int plainTasks) {
+        UUID workflow = UUID.randomUUID();
+        List<TaskRow> tasks = new ArrayList<>(plainTasks(plainTasks));
+        tasks.add(new TaskRow("awkward", "app\twith\\tab", "FAILED", 2, "threads", "{\"text\": \"a\\\\b\\nc\"}",
+                "line one\nline\ttwo\r\nback\\slash \\N not null ünïcødé"));
 
-    @Test
-    void newTasksAreCopiedInWithTabsNewlinesBackslashesUnicodeAndNullsReadBackAsWritten() {
-        UUID workflow = aStoredWorkflow();
-        List<TaskRow> tasks = List.of(
-                new TaskRow("plain", "echo", "WAITING", 0, null, null, null),
-                new TaskRow("awkward", "app\twith\\tab", "FAILED", 2, "threads", "{\"text\": \"a\\\\b\\nc\"}",
-                        "line one\nline\ttwo\r\nback\\slash \\N not null ünïcødé"));
+        store.writeStep(submission(workflow, tasks), SUBMITTED, () -> SUBMITTED);
 
-        transaction.executeWithoutResult(status -> store.insertNewTasks(workflow, tasks, SUBMITTED));
-
-        assertThat(store.findTasks(workflow)).containsExactlyInAnyOrderElementsOf(List.of(
-                tasks.get(0),
-                new TaskRow("awkward", "app\twith\\tab", "FAILED", 2, "threads", "{\"text\": \"a\\\\b\\nc\"}",
-                        "line one\nline\ttwo\r\nback\\slash \\N not null ünïcødé")));
+        assertThat(store.findTasks(workflow)).containsExactlyInAnyOrderElementsOf(tasks);
     }
 
-    @Test
-    void copyingInATaskTheWorkflowAlreadyHasStoresNoneOfTheBatch() {
-        UUID workflow = aStoredWorkflow();
-        transaction.executeWithoutResult(status ->
-                store.insertNewTasks(workflow, List.of(new TaskRow("first", "echo", "WAITING", 0, null, null, null)), SUBMITTED));
+    @ParameterizedTest
+    @ValueSource(ints = {1, 40, 150})
+    void aStepWithATaskTheWorkflowAlreadyHasStoresNothing(int plainTasks) {
+        UUID workflow = UUID.randomUUID();
+        List<TaskRow> tasks = new ArrayList<>(plainTasks(plainTasks));
+        tasks.add(tasks.get(0));
 
-        assertThatThrownBy(() -> transaction.executeWithoutResult(status -> store.insertNewTasks(workflow, List.of(
-                new TaskRow("second", "echo", "WAITING", 0, null, null, null),
-                new TaskRow("first", "echo", "WAITING", 0, null, null, null)), SUBMITTED)))
+        assertThatThrownBy(() -> store.writeStep(submission(workflow, tasks), SUBMITTED, () -> SUBMITTED))
                 .isInstanceOf(RuntimeException.class);
 
-        assertThat(store.findTasks(workflow)).extracting(TaskRow::taskId).containsExactly("first");
+        assertThat(store.findWorkflow(workflow)).as("the workflow row written before the failing task row").isEmpty();
+        assertThat(store.findTasks(workflow)).isEmpty();
+        assertThat(store.findAttempts(workflow)).isEmpty();
     }
 
-    /** A DAG listed task by task is megabytes of spec: only recovery reads it back. */
+    /** A workflow's end: its tasks and attempts updated, and its row stamped with what the step returned. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 4, 40})
+    void aStepThatEndsAWorkflowStoresItsResultsAndItsStamp(int taskCount) {
+        UUID workflow = UUID.randomUUID();
+        List<TaskRow> tasks = plainTasks(taskCount);
+        store.writeStep(submission(workflow, tasks), SUBMITTED, () -> SUBMITTED);
+        List<TaskRow> done = tasks.stream().map(t -> new TaskRow(t.taskId(), t.appName(), "SUCCEEDED", 1, "local", "[" + t.taskId().length() + "]", null)).toList();
+        List<AttemptRow> reports = tasks.stream().map(t -> new AttemptRow(workflow, t.taskId(), 1, "local", "SUCCEEDED", "block-1",
+                "worker-1", 42L, 0, null, "out", "", SUBMITTED, SUBMITTED, ENDED)).toList();
+
+        Instant stamp = store.writeStep(new StepRows(List.of(), Map.of(), Map.of(workflow, done), List.of(), reports,
+                Map.of(workflow, "SUCCEEDED")), ENDED, () -> ENDED);
+
+        assertThat(stamp).isEqualTo(ENDED);
+        assertThat(store.findWorkflow(workflow)).hasValueSatisfying(row -> {
+            assertThat(row.status()).isEqualTo("SUCCEEDED");
+            assertThat(row.finishedAt()).isEqualTo(ENDED);
+        });
+        assertThat(store.findTasks(workflow)).containsExactlyInAnyOrderElementsOf(done);
+        assertThat(store.findAttempts(workflow)).containsExactlyInAnyOrderElementsOf(reports);
+    }
+
+    /** A workflow's row: every column but the spec; a DAG listed task by task is megabytes of spec, which only recovery reads back. */
     @Test
     void workflowRowsAreReadWithoutTheirSpecWhichRecoveryReadsOnItsOwn() {
         UUID id = UUID.randomUUID();
@@ -69,9 +96,14 @@ class WorkflowStoreTest {
         assertThat(store.findSpec(UUID.randomUUID())).isEmpty();
     }
 
-    private UUID aStoredWorkflow() {
-        UUID id = UUID.randomUUID();
-        store.insertWorkflows(List.of(new WorkflowRow(id, "store-test", "RUNNING", "{}", "{}", true, SUBMITTED, null, 0)));
-        return id;
+    /** A workflow's submission: its row, its tasks, and a queued attempt for each. */
+    private static StepRows submission(UUID workflow, List<TaskRow> tasks) {
+        return new StepRows(List.of(new WorkflowRow(workflow, "store-test", "RUNNING", "{}", "{}", true, SUBMITTED, null, tasks.size())),
+                Map.of(workflow, tasks), Map.of(), tasks.stream().map(t -> AttemptRow.queued(workflow, t.taskId(), 1, "local", SUBMITTED)).toList(),
+                List.of(), Map.of());
+    }
+
+    private static List<TaskRow> plainTasks(int count) {
+        return IntStream.range(0, count).mapToObj(i -> new TaskRow("task-" + i, "echo", "QUEUED", 1, "local", null, null)).toList();
     }
 }
