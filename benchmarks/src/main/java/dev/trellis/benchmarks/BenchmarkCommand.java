@@ -6,6 +6,7 @@ import dev.trellis.standalone.RestClient;
 import dev.trellis.standalone.StackOptions;
 import dev.trellis.standalone.StandaloneStack;
 import org.slf4j.LoggerFactory;
+import org.springframework.util.FileSystemUtils;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -113,6 +114,16 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 // The elastic site's blocks leave soon after their task, so each block-start round starts a new one.
                 "--max-idle-time", "2s"));
         sites.forEach(site -> stackArgs.addAll(List.of("--site", site)));
+        try {
+            run(sizes, home, httpPort, checkpointPort, stackArgs);
+        } finally {
+            // A full run leaves 1-3 GB of broker logs and database files: gone once the stack has stopped.
+            FileSystemUtils.deleteRecursively(home);
+        }
+        return 0;
+    }
+
+    private void run(Sizes sizes, Path home, int httpPort, int checkpointPort, List<String> stackArgs) throws Exception {
         try (StandaloneStack stack = StandaloneStack.start(StackOptions.parse(stackArgs.toArray(String[]::new)))) {
             System.err.println(stack.startupReport());
             SchedulerClient scheduler = new SchedulerClient(httpPort);
@@ -137,7 +148,6 @@ public final class BenchmarkCommand implements Callable<Integer> {
                         .run(blockRounds);
             }
         }
-        return 0;
     }
 
     private void runThroughput(TrellisScenarios trellis, int tasks) throws Exception {

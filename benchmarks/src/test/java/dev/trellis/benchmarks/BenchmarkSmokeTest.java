@@ -4,12 +4,14 @@ import dev.trellis.protocol.WireCodec;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BenchmarkSmokeTest {
 
     @Test
-    void everyScenarioPrintsOneJsonLinePerFigureWithAPositiveValue() {
+    void everyScenarioPrintsOneJsonLinePerFigureWithAPositiveValue() throws IOException {
+        List<Path> homesBefore = benchmarkHomes();
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         BenchmarkCommand command = new BenchmarkCommand(new PrintStream(printed, true, StandardCharsets.UTF_8));
 
@@ -67,6 +70,14 @@ class BenchmarkSmokeTest {
                 assertThat(((Number) params.get("machineBusy")).doubleValue()).as(figure.toString()).isBetween(0.0, 1.05);
             }
         });
+        assertThat(benchmarkHomes()).as("the stack's home is removed once it stopped").containsExactlyInAnyOrderElementsOf(homesBefore);
+    }
+
+    /** The stack's temporary homes: a full run's is gigabytes, so none may stay behind. */
+    private static List<Path> benchmarkHomes() throws IOException {
+        try (Stream<Path> temporary = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return temporary.filter(path -> path.getFileName().toString().startsWith("trellis-bench")).toList();
+        }
     }
 
     @SuppressWarnings("unchecked")
