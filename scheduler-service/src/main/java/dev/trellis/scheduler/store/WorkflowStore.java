@@ -31,9 +31,12 @@ public class WorkflowStore {
     /**
      * Steps of at most this many rows go to Postgres as one list of statements, in one round trip
      * that Postgres runs as one transaction, instead of a batch per kind of row and a commit (four
-     * round trips for a one-task workflow's submit, four for its end).
+     * round trips for a one-task workflow's submit, four for its end). Few, because each different
+     * list is one more query to pgjdbc, which Postgres parses and plans anew until pgjdbc has run it
+     * five times and prepares it: the steps of a few rows (a one-task workflow's submit, its end, a
+     * chain's next link) come in a few shapes, larger ones (report batches) in many.
      */
-    private static final int ONE_ROUND_TRIP_ROWS_AT_MOST = 16;
+    private static final int ONE_ROUND_TRIP_ROWS_AT_MOST = 4;
     /** New tasks up to this many are inserted with INSERT rather than COPY. */
     private static final int INSERT_ROWS_AT_MOST = 100;
     /** COPY data goes out in pieces of about this many characters, so a large DAG is never one huge buffer. */
