@@ -30,7 +30,13 @@ import java.util.stream.Stream;
 final class TrellisScenarios {
 
     private static final long MIB = 1024 * 1024;
-    private static final int LATENCY_WARM_UP = 20;
+    /**
+     * Sequential workflows run before each latency variant, not counted, per measured sample. The
+     * JIT compiler still compiles, and throws away code that branch profiles of other shapes made,
+     * after the warm-up's rounds (-XX:+PrintCompilation: 300-350 events in the 10 s of 3 x 1,000
+     * samples right after it); a server that answers one request at a time runs that code warm.
+     */
+    private static final int LATENCY_WARM_UP_PER_SAMPLE = 3;
     /** No-op tasks in one workflow per warm-up round; chains and single submissions come with them. */
     private static final int WARM_UP_ROUND_TASKS = 20_000;
     private static final int WARM_UP_CHAIN_LENGTH = 100;
@@ -168,7 +174,7 @@ final class TrellisScenarios {
 
     private void latency(String figure, String via, Runnable oneWorkflow) throws Exception {
         int samples = sizes.latencySamples();
-        for (int i = 0; i < LATENCY_WARM_UP; i++) {
+        for (int i = 0; i < LATENCY_WARM_UP_PER_SAMPLE * samples; i++) {
             oneWorkflow.run();
         }
         List<Measured<LatencySamples>> runs = Runs.repeat(sizes.repeats(), () -> CpuSpent.measure(() -> {
@@ -188,7 +194,8 @@ final class TrellisScenarios {
 
     private static Map<String, Object> latencyParams(int samples, String via, Runs percentile, List<Measured<LatencySamples>> runs) {
         Map<String, Object> params = new HashMap<>(cpuParams(runs, samples));
-        params.putAll(Map.of("samples", samples, "via", via, "runs", percentile.each(ms -> ms, 2)));
+        params.putAll(Map.of("samples", samples, "warmUpSamples", LATENCY_WARM_UP_PER_SAMPLE * samples, "via", via,
+                "runs", percentile.each(ms -> ms, 2)));
         return params;
     }
 
