@@ -23,20 +23,21 @@ final class SchedulerClient {
     }
 
     SubmissionView submit(String document) {
-        HttpResponse<String> response = rest.post("/api/workflows", "application/json", document);
-        if (response.statusCode() != 201) {
-            throw new IllegalStateException("submission refused (HTTP " + response.statusCode() + "): " + response.body());
-        }
-        return WireCodec.readValue(response.body(), SubmissionView.class);
+        return WireCodec.readValue(createdBody("/api/workflows", document), SubmissionView.class);
     }
 
     /** Submits a batch document ({@code POST /api/workflows/batch}). */
     List<SubmissionView> submitBatch(String document) {
-        HttpResponse<String> response = rest.post("/api/workflows/batch", "application/json", document);
+        return List.of(WireCodec.readValue(createdBody("/api/workflows/batch", document), SubmissionView[].class));
+    }
+
+    /** POSTs the document to {@code path}; fails unless it was accepted (201). @return the answer's body */
+    private String createdBody(String path, String document) {
+        HttpResponse<String> response = rest.post(path, "application/json", document);
         if (response.statusCode() != 201) {
-            throw new IllegalStateException("batch refused (HTTP " + response.statusCode() + "): " + response.body());
+            throw new IllegalStateException("POST " + path + " refused (HTTP " + response.statusCode() + "): " + response.body());
         }
-        return List.of(WireCodec.readValue(response.body(), SubmissionView[].class));
+        return response.body();
     }
 
     /**
@@ -95,11 +96,7 @@ final class SchedulerClient {
      * if it still ran; fails unless it SUCCEEDED.
      */
     WorkflowView submitAndAwaitSucceeded(String document) {
-        HttpResponse<String> response = rest.post("/api/workflows?wait=60s", "application/json", document);
-        if (response.statusCode() != 201) {
-            throw new IllegalStateException("submission refused (HTTP " + response.statusCode() + "): " + response.body());
-        }
-        WorkflowView view = WireCodec.readValue(response.body(), WorkflowView.class);
+        WorkflowView view = WireCodec.readValue(createdBody("/api/workflows?wait=60s", document), WorkflowView.class);
         return "RUNNING".equals(view.status()) ? awaitSucceeded(view.id()) : succeeded(view);
     }
 

@@ -59,10 +59,11 @@ class WorkflowController {
         requireWithinSizeLimit(body);
         Duration waitFor = wait == null ? null : durationOf("wait", wait);
         WorkflowSpec spec = WireCodec.readSpec(new String(body, StandardCharsets.UTF_8));
-        SubmissionView submission = submissionView(coordinator.submit(spec, sealed));
+        WorkflowCoordinator.ActiveWorkflowSummary submitted = coordinator.submit(spec, sealed);
+        SubmissionView submission = submissionView(submitted);
         ResponseEntity.BodyBuilder created = ResponseEntity.created(URI.create(submission.href()));
         // Submit-and-wait spares a one-off caller the second request, and the round trip it costs.
-        return waitFor == null ? created.body(submission) : created.body(awaitView(UUID.fromString(submission.id()), waitFor, false));
+        return waitFor == null ? created.body(submission) : created.body(awaitView(submitted.id(), waitFor, false));
     }
 
     /**
