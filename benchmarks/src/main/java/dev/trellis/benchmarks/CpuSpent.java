@@ -49,9 +49,13 @@ record CpuSpent(double wallSeconds, double jvmSeconds, Double machineSeconds) {
         return jvmSeconds * 1000 / tasks;
     }
 
-    /** How much of the machine's CPU was busy, 0 to 1 (1: every core all the time), or null without {@code /proc/stat}. */
+    /**
+     * How much of the machine's CPU was busy, 0 to 1 (1: every core all the time), or null without
+     * {@code /proc/stat}. At most 1: the counters move in whole ticks of 10 ms per core, so a run of
+     * 0.1 s on two cores, busy throughout, may count a tick or two more than it lasted (1.06 seen).
+     */
     Double machineBusyShare(int cores) {
-        return machineSeconds == null || wallSeconds <= 0 ? null : machineSeconds / (wallSeconds * cores);
+        return machineSeconds == null || wallSeconds <= 0 ? null : Math.min(1.0, machineSeconds / (wallSeconds * cores));
     }
 
     /** The counters at one moment. */

@@ -41,6 +41,17 @@ class CpuSpentTest {
     }
 
     @Test
+    void aShortRunThatCountsMoreTicksThanItLastedIsAtMostFullyBusy() {
+        Reading before = new Reading(0, 0, Optional.of(10_000L));
+        Reading after = new Reading(106_000_000L, 200_000_000L, Optional.of(10_023L)); // 0.106 s on 2 cores: 0.212 s at most, 0.23 counted
+
+        CpuSpent spent = CpuSpent.between(before, after);
+
+        assertThat(spent.machineBusyShare(2)).isEqualTo(1.0);
+        assertThat(spent.machineMillisPer(23)).isCloseTo(10.0, within(1e-9));
+    }
+
+    @Test
     void withoutProcStatOnlyTheJvmsCpuIsReported() {
         CpuSpent spent = CpuSpent.between(new Reading(0, 0, Optional.empty()), new Reading(1_000_000_000L, 500_000_000L, Optional.empty()));
         List<Measured<Double>> runs = List.of(new Measured<>(1.0, spent));
