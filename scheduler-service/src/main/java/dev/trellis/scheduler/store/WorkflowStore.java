@@ -46,7 +46,7 @@ public class WorkflowStore {
 
     private static final RowStatement<WorkflowRow> INSERT_WORKFLOW = new RowStatement<>("""
             INSERT INTO workflows (id, name, status, spec, labels, sealed, submitted_at, task_count)
-            VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?)""", (ps, at, workflow) -> {
+            VALUES (?, ?, ?, ?::json, ?::jsonb, ?, ?, ?)""", (ps, at, workflow) -> {
         ps.setObject(at + 1, workflow.id());
         ps.setString(at + 2, workflow.name());
         ps.setString(at + 3, workflow.status());
@@ -154,7 +154,7 @@ public class WorkflowStore {
     }
 
     public void insertTaskBatch(UUID workflowId, int seq, String tasksJson) {
-        jdbc.sql("INSERT INTO workflow_task_batches (workflow_id, seq, tasks) VALUES (?, ?, ?::jsonb)")
+        jdbc.sql("INSERT INTO workflow_task_batches (workflow_id, seq, tasks) VALUES (?, ?, ?::json)")
                 .params(workflowId, seq, tasksJson).update();
     }
 

@@ -139,7 +139,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             String labelsJson = WireCodec.writeString(spec.labels());
             ActiveWorkflow workflow = new ActiveWorkflow(UUID.randomUUID(), name, labelsJson, now, run, 0, now);
             Outcome outcome = new Outcome();
-            outcome.newWorkflow = new WorkflowRow(workflow.id, name, WorkflowStatus.RUNNING.name(), WireCodec.writeString(spec),
+            outcome.newWorkflow = new WorkflowRow(workflow.id, name, WorkflowStatus.RUNNING.name(), WireCodec.writeSpec(spec),
                     labelsJson, sealed, now, null, plan.size());
             submitted.add(new Pending(workflow, outcome));
         }
@@ -214,7 +214,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             Instant now = clock.instant();
             int seq = ++workflow.taskBatches;
             transaction.executeWithoutResult(status -> {
-                store.insertTaskBatch(id, seq, WireCodec.writeString(tasks));
+                store.insertTaskBatch(id, seq, WireCodec.writeSpec(tasks));
                 store.addTaskCount(id, addition.size());
             });
             Step step = workflow.run.addTasks(addition.tasks(), now);
