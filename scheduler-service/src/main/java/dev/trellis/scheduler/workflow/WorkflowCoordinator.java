@@ -137,7 +137,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             WorkflowRun run = sealed ? WorkflowRun.sealed(plan) : WorkflowRun.open(plan);
             String name = spec.name() == null || spec.name().isBlank() ? "workflow" : spec.name();
             String labelsJson = WireCodec.writeString(spec.labels());
-            ActiveWorkflow workflow = new ActiveWorkflow(UUID.randomUUID(), name, labelsJson, now, run, 0, now);
+            ActiveWorkflow workflow = new ActiveWorkflow(WorkflowIds.next(), name, labelsJson, now, run, 0, now);
             Outcome outcome = new Outcome();
             outcome.newWorkflow = new WorkflowRow(workflow.id, name, WorkflowStatus.RUNNING.name(), WireCodec.writeSpec(spec),
                     labelsJson, sealed, now, null, plan.size());
