@@ -58,46 +58,39 @@ public class WorkflowStore {
         return at + 8;
     });
 
-    private static final RowStatement<AttemptRow> INSERT_ATTEMPT = new RowStatement<>("""
-            INSERT INTO attempts (workflow_id, task_id, attempt, site, status, block_id, queued_at, started_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (workflow_id, task_id, attempt) DO NOTHING""", (ps, at, attempt) -> {
-        ps.setObject(at + 1, attempt.workflowId());
-        ps.setString(at + 2, attempt.taskId());
-        ps.setInt(at + 3, attempt.attempt());
-        ps.setString(at + 4, attempt.site());
-        ps.setString(at + 5, attempt.status());
-        ps.setString(at + 6, attempt.blockId());
-        ps.setTimestamp(at + 7, Timestamp.from(attempt.queuedAt()));
-        ps.setTimestamp(at + 8, timestamp(attempt.startedAt()));
-        return at + 8;
-    });
-
     /**
-     * What a worker reported about an attempt (STARTED, or its end). An attempt the scheduler already
-     * gave up on (LOST, CANCELLED) keeps that status: a late report from a block thought dead must
-     * not rewrite it, since recovery counts lost attempts.
+     * An attempt's news: its first inserts its row, later ones write over it. An attempt the
+     * scheduler already gave up on (LOST, CANCELLED) keeps that status: a late report from a block
+     * thought dead must not rewrite it, since recovery counts lost attempts. What a report leaves
+     * unknown (null block, worker, pid, start) keeps what an earlier one said.
      */
-    private static final RowStatement<AttemptRow> UPDATE_ATTEMPT = new RowStatement<>("""
-            UPDATE attempts SET status = ?, block_id = COALESCE(?, block_id), worker_id = COALESCE(?, worker_id),
-              pid = COALESCE(?, pid), exit_code = ?, error = ?, stdout_tail = ?, stderr_tail = ?,
-              started_at = COALESCE(?, started_at), finished_at = ?
-            WHERE workflow_id = ? AND task_id = ? AND attempt = ?
-              AND status NOT IN ('LOST', 'CANCELLED')""", (ps, at, a) -> {
-        ps.setString(at + 1, a.status());
-        ps.setString(at + 2, a.blockId());
-        ps.setString(at + 3, a.workerId());
-        ps.setObject(at + 4, a.pid());
-        ps.setObject(at + 5, a.exitCode());
-        ps.setString(at + 6, a.error());
-        ps.setString(at + 7, a.stdoutTail());
-        ps.setString(at + 8, a.stderrTail());
-        ps.setTimestamp(at + 9, timestamp(a.startedAt()));
-        ps.setTimestamp(at + 10, timestamp(a.finishedAt()));
-        ps.setObject(at + 11, a.workflowId());
-        ps.setString(at + 12, a.taskId());
-        ps.setInt(at + 13, a.attempt());
-        return at + 13;
+    private static final RowStatement<AttemptRow> UPSERT_ATTEMPT = new RowStatement<>("""
+            INSERT INTO attempts (workflow_id, task_id, attempt, site, status, block_id, worker_id, pid, exit_code, error,
+              stdout_tail, stderr_tail, queued_at, started_at, finished_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (workflow_id, task_id, attempt) DO UPDATE SET
+              status = excluded.status, block_id = COALESCE(excluded.block_id, attempts.block_id),
+              worker_id = COALESCE(excluded.worker_id, attempts.worker_id), pid = COALESCE(excluded.pid, attempts.pid),
+              exit_code = excluded.exit_code, error = excluded.error, stdout_tail = excluded.stdout_tail,
+              stderr_tail = excluded.stderr_tail, started_at = COALESCE(excluded.started_at, attempts.started_at),
+              finished_at = excluded.finished_at
+            WHERE attempts.status NOT IN ('LOST', 'CANCELLED')""", (ps, at, a) -> {
+        ps.setObject(at + 1, a.workflowId());
+        ps.setString(at + 2, a.taskId());
+        ps.setInt(at + 3, a.attempt());
+        ps.setString(at + 4, a.site());
+        ps.setString(at + 5, a.status());
+        ps.setString(at + 6, a.blockId());
+        ps.setString(at + 7, a.workerId());
+        ps.setObject(at + 8, a.pid());
+        ps.setObject(at + 9, a.exitCode());
+        ps.setString(at + 10, a.error());
+        ps.setString(at + 11, a.stdoutTail());
+        ps.setString(at + 12, a.stderrTail());
+        ps.setTimestamp(at + 13, Timestamp.from(a.queuedAt()));
+        ps.setTimestamp(at + 14, timestamp(a.startedAt()));
+        ps.setTimestamp(at + 15, timestamp(a.finishedAt()));
+        return at + 15;
     });
 
     private static final String UPSERT_TASK = """
@@ -130,8 +123,7 @@ public class WorkflowStore {
             statements.add(INSERT_WORKFLOW, step.newWorkflows());
             statements.add(taskStatement("", at), taskEntries(step.newTasks()));
             statements.add(taskStatement(UPSERT_TASK, at), taskEntries(step.changedTasks()));
-            statements.add(INSERT_ATTEMPT, step.newAttempts());
-            statements.add(UPDATE_ATTEMPT, step.attemptUpdates());
+            statements.add(UPSERT_ATTEMPT, step.attempts());
             statements.add(finishStatement(stamp), List.copyOf(step.finished().entrySet()));
             statements.execute();
             return stamp;
@@ -140,8 +132,7 @@ public class WorkflowStore {
             insertWorkflows(step.newWorkflows());
             insertNewTasks(step.newTasks(), at);
             upsertTasks(step.changedTasks(), at);
-            insertAttempts(step.newAttempts());
-            updateAttempts(step.attemptUpdates());
+            inBatches(UPSERT_ATTEMPT, step.attempts());
             Instant stamp = finishStamp.get();
             finishWorkflows(step.finished(), stamp);
             return stamp;
@@ -303,15 +294,6 @@ public class WorkflowStore {
         });
     }
 
-    private void insertAttempts(List<AttemptRow> attempts) {
-        inBatches(INSERT_ATTEMPT, attempts);
-    }
-
-    /** Records what workers reported about attempts; see {@link #UPDATE_ATTEMPT}. */
-    private void updateAttempts(List<AttemptRow> reports) {
-        inBatches(UPDATE_ATTEMPT, reports);
-    }
-
     /** The rows as JDBC batches of the statement, 1,000 rows each. */
     private <T> void inBatches(RowStatement<T> statement, List<T> rows) {
         if (!rows.isEmpty()) {
@@ -409,9 +391,23 @@ public class WorkflowStore {
                 .list();
     }
 
+    /**
+     * Every attempt of the workflow, by task and number: those with a row, and the queued ones
+     * their task's row stands for (status QUEUED, queued when the task's row was last written).
+     */
     public List<AttemptRow> findAttempts(UUID workflowId) {
-        return jdbc.sql("SELECT * FROM attempts WHERE workflow_id = ? ORDER BY task_id, attempt")
-                .param(workflowId)
+        return jdbc.sql("""
+                        SELECT workflow_id, task_id, attempt, site, status, block_id, worker_id, pid, exit_code, error,
+                          stdout_tail, stderr_tail, queued_at, started_at, finished_at
+                        FROM attempts WHERE workflow_id = :id
+                        UNION ALL
+                        SELECT workflow_id, task_id, attempt, site, :queued, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                          updated_at, NULL, NULL
+                        FROM tasks t WHERE workflow_id = :id AND state = :queued AND NOT EXISTS (SELECT 1 FROM attempts a
+                          WHERE a.workflow_id = t.workflow_id AND a.task_id = t.task_id AND a.attempt = t.attempt)
+                        ORDER BY task_id, attempt""")
+                .param("id", workflowId)
+                .param("queued", AttemptRow.QUEUED)
                 .query((rs, n) -> new AttemptRow(rs.getObject("workflow_id", UUID.class), rs.getString("task_id"),
                         rs.getInt("attempt"), rs.getString("site"), rs.getString("status"), rs.getString("block_id"),
                         rs.getString("worker_id"), (Long) rs.getObject("pid"), (Integer) rs.getObject("exit_code"),

@@ -352,7 +352,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             if (report.status() == AttemptStatus.SUCCEEDED) {
                 workflow.continuations.upstreamSucceeded(report.taskId(), report.attempt(), report.blockId());
             }
-            outcome.reported(attemptRow(id, report));
+            outcome.attempt(attemptRow(workflow, report));
             absorb(workflow, event(workflow, report, now), now, outcome);
             if (report.status() == AttemptStatus.SUCCEEDED && workflow.run.state(report.taskId()) == TaskState.SUCCEEDED
                     && workflow.run.attempt(report.taskId()) == report.attempt()) {
@@ -422,7 +422,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             synchronized (workflow) {
                 Instant now = clock.instant();
                 List<Step> steps = new ArrayList<>();
-                List<AttemptRow> attemptUpdates = new ArrayList<>();
+                List<AttemptRow> lostAttempts = new ArrayList<>();
                 for (Map.Entry<String, String> running : List.copyOf(workflow.blockOf.entrySet())) {
                     String taskId = running.getKey();
                     if (!lost.contains(running.getValue()) || workflow.run.state(taskId) != TaskState.RUNNING) {
@@ -431,12 +431,12 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
                     int attempt = workflow.run.attempt(taskId);
                     String reason = "worker lost: block " + running.getValue() + " stopped sending heartbeats";
                     taskLog.warn("task {}/{} attempt {}: {}", workflow.id, taskId, attempt, reason);
-                    attemptUpdates.add(new AttemptRow(workflow.id, taskId, attempt, workflow.siteOf.get(taskId), LOST,
-                            null, null, null, null, reason, null, null, null, null, now));
+                    lostAttempts.add(new AttemptRow(workflow.id, taskId, attempt, workflow.siteOf.get(taskId), LOST,
+                            null, null, null, null, reason, null, null, queuedAt(workflow, taskId, now), null, now));
                     steps.add(workflow.run.onLost(taskId, attempt, reason, now));
                 }
                 if (!steps.isEmpty()) {
-                    applyAll(workflow, steps, now, attemptUpdates);
+                    applyAll(workflow, steps, now, lostAttempts);
                 }
             }
         }
@@ -451,9 +451,9 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         persistAndSend(workflow, outcome, now);
     }
 
-    private void applyAll(ActiveWorkflow workflow, List<Step> steps, Instant now, List<AttemptRow> attemptUpdates) {
+    private void applyAll(ActiveWorkflow workflow, List<Step> steps, Instant now, List<AttemptRow> endedAttempts) {
         Outcome outcome = new Outcome();
-        outcome.attemptUpdates.addAll(attemptUpdates);
+        endedAttempts.forEach(outcome::attempt);
         for (Step step : steps) {
             absorb(workflow, step, now, outcome);
         }
@@ -495,8 +495,8 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         }
         for (Step.Attempt abandoned : step.abandoned()) {
             String taskId = abandoned.taskId();
-            outcome.attemptUpdates.add(new AttemptRow(workflow.id, taskId, abandoned.attempt(), workflow.siteOf.get(taskId), CANCELLED,
-                    null, null, null, null, workflow.run.reason(taskId), null, null, null, null, now));
+            outcome.attempt(new AttemptRow(workflow.id, taskId, abandoned.attempt(), workflow.siteOf.get(taskId), CANCELLED,
+                    null, null, null, null, workflow.run.reason(taskId), null, null, queuedAt(workflow, taskId, now), null, now));
             outcome.cancels.add(CancelMessage.ofAttempt(workflow.id.toString(), taskId, abandoned.attempt(),
                     workflow.run.reason(taskId), now.toEpochMilli()));
         }
@@ -522,7 +522,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         Optional<String> runningOn = workflow.continuations.takeRunning(task.id(), ready.attempt());
         if (runningOn.isPresent()) {
             // Stored as STARTED on that block, as if it had said so: its attempt shows where it runs until it ends.
-            outcome.newAttempts.add(AttemptRow.startedOn(workflow.id, task.id(), ready.attempt(), workflow.siteOf.get(task.id()),
+            outcome.attempt(AttemptRow.startedOn(workflow.id, task.id(), ready.attempt(), workflow.siteOf.get(task.id()),
                     runningOn.get(), now));
             absorb(workflow, workflow.run.onDispatched(task.id(), ready.attempt(), now), now, outcome);
             absorb(workflow, workflow.run.onStarted(task.id(), ready.attempt(), now), now, outcome);
@@ -538,7 +538,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         workflow.siteOf.put(task.id(), site.get());
         outcome.messages.add(withContinuation(workflow, ready.attempt(), site.get(), dispatcher.message(workflow.id.toString(), task,
                 ready.attempt(), site.get(), workflow.run.resolvedArgs(task.id()), workflow.run.resolvedInputs(task.id()))));
-        outcome.newAttempts.add(AttemptRow.queued(workflow.id, task.id(), ready.attempt(), site.get(), now));
+        // No attempt row yet: the task's row, written in the same step, says it is queued, where and since when.
         workflow.queuedAt.put(task.id(), now);
         absorb(workflow, workflow.run.onDispatched(task.id(), ready.attempt(), now), now, outcome);
     }
@@ -621,8 +621,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         List<WorkflowRow> newWorkflows = new ArrayList<>();
         Map<UUID, List<TaskRow>> newTasks = new LinkedHashMap<>();
         Map<UUID, List<TaskRow>> changedTasks = new LinkedHashMap<>();
-        List<AttemptRow> newAttempts = new ArrayList<>();
-        List<AttemptRow> attemptUpdates = new ArrayList<>();
+        List<AttemptRow> attempts = new ArrayList<>();
         Map<UUID, String> finished = new LinkedHashMap<>();
         for (Pending pending : changed) {
             ActiveWorkflow workflow = pending.workflow();
@@ -633,13 +632,12 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             } else {
                 changedTasks.put(workflow.id, taskRows(workflow, outcome.changedTasks));
             }
-            newAttempts.addAll(outcome.newAttempts);
-            attemptUpdates.addAll(outcome.attemptUpdates);
+            attempts.addAll(outcome.attempts.values());
             if (outcome.finishedAs != null) {
                 finished.put(workflow.id, outcome.finishedAs.name());
             }
         }
-        Instant finishedAt = store.writeStep(new StepRows(newWorkflows, newTasks, changedTasks, newAttempts, attemptUpdates, finished),
+        Instant finishedAt = store.writeStep(new StepRows(newWorkflows, newTasks, changedTasks, attempts, finished),
                 now, this::rowStamp);
         List<TaskMessage> messages = new ArrayList<>();
         List<CancelMessage> cancels = new ArrayList<>();
@@ -702,13 +700,23 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         return rows;
     }
 
-    private static AttemptRow attemptRow(UUID workflowId, ResultMessage report) {
+    /** A worker's report as its attempt's row; read before {@link #event} forgets when the attempt was queued. */
+    private static AttemptRow attemptRow(ActiveWorkflow workflow, ResultMessage report) {
         boolean started = report.status() == AttemptStatus.STARTED;
-        return new AttemptRow(workflowId, report.taskId(), report.attempt(), report.site(), report.status().name(),
+        Instant startedAt = Instant.ofEpochMilli(report.startedAtMillis());
+        Instant queuedAt = workflow.run.attempt(report.taskId()) == report.attempt() ? workflow.queuedAt.get(report.taskId()) : null;
+        return new AttemptRow(workflow.id, report.taskId(), report.attempt(), report.site(), report.status().name(),
                 report.blockId(), report.workerId(), report.pid(), report.exitCode(), report.error(),
-                report.stdoutTail(), report.stderrTail(), null,
-                Instant.ofEpochMilli(report.startedAtMillis()),
-                started ? null : Instant.ofEpochMilli(report.finishedAtMillis()));
+                report.stdoutTail(), report.stderrTail(), queuedAt != null ? queuedAt : startedAt,
+                startedAt, started ? null : Instant.ofEpochMilli(report.finishedAtMillis()));
+    }
+
+    /**
+     * When the task's current attempt was queued, for a row the scheduler writes itself; {@code now}
+     * when no longer known (the attempt reported already, so its row holds the time).
+     */
+    private static Instant queuedAt(ActiveWorkflow workflow, String taskId, Instant now) {
+        return workflow.queuedAt.getOrDefault(taskId, now);
     }
 
     /** A workflow and what its steps produced, to be written and sent with others'. */
@@ -719,32 +727,19 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
     private static final class Outcome {
         final Set<String> changedTasks = new LinkedHashSet<>();
         final List<Step.StateChange> changes = new ArrayList<>();
-        final List<AttemptRow> newAttempts = new ArrayList<>();
         final List<Step.Attempt> cacheCandidates = new ArrayList<>();
         final List<Step.Attempt> toDispatch = new ArrayList<>();
-        /** Attempts the scheduler itself ended (abandoned by a cancellation), recorded after the workers' reports. */
-        final List<AttemptRow> attemptUpdates = new ArrayList<>();
+        /** Attempts with news (reported, started aboard their upstream's block, or ended here), one row each, in order. */
+        final Map<String, AttemptRow> attempts = new LinkedHashMap<>();
         final List<TaskMessage> messages = new ArrayList<>();
         /** Abandoned attempts the blocks must stop (kill if running, skip if still queued). */
         final List<CancelMessage> cancels = new ArrayList<>();
         WorkflowStatus finishedAs;
         /** A submission's row: stored with every task of the workflow, in the transaction of its first step. */
         WorkflowRow newWorkflow;
-        /** Where each attempt's STARTED report sits in {@link #attemptUpdates}. */
-        private final Map<String, Integer> startedRows = new HashMap<>();
-
-        /** A worker's report; an end replaces its attempt's STARTED from the same batch, since it says all that did. */
-        void reported(AttemptRow row) {
-            String attempt = row.taskId() + "#" + row.attempt();
-            Integer started = startedRows.remove(attempt);
-            if (started != null) {
-                attemptUpdates.set(started, row);
-                return;
-            }
-            if (AttemptStatus.STARTED.name().equals(row.status())) {
-                startedRows.put(attempt, attemptUpdates.size());
-            }
-            attemptUpdates.add(row);
+        /** An attempt's news; later news of one already here (an end after its STARTED, a duplicate) is folded into its row. */
+        void attempt(AttemptRow row) {
+            attempts.merge(row.key(), row, AttemptRow::then);
         }
     }
 
@@ -799,6 +794,9 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
                     workflow.blockOf.put(task.taskId(), attempt.blockId());
                     blocks.expect(attempt.blockId(), task.site(), now);
                 } else if (state.isInFlight() && task.site() != null) {
+                    if (attempt != null && AttemptRow.QUEUED.equals(attempt.status())) {
+                        workflow.queuedAt.put(task.taskId(), attempt.queuedAt()); // its row, once it has news, says since when
+                    }
                     // The send may not have reached the broker before the restart; a duplicate is ignored.
                     PlannedTask planned = run.plannedTask(task.taskId());
                     resend.add(dispatcher.message(id.toString(), planned, task.attempt(), task.site(),

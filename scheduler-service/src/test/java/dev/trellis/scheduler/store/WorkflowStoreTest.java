@@ -50,7 +50,7 @@ class WorkflowStoreTest {
         List<TaskRow> tasks = new ArrayList<>(plainTasks(plainTasks));
         tasks.add(tasks.get(0));
         StepRows step = new StepRows(List.of(new WorkflowRow(workflow, "store-test", "RUNNING", "{}", "{}", true, SUBMITTED, null, tasks.size())),
-                Map.of(workflow, tasks), Map.of(), List.of(), List.of(), Map.of());
+                Map.of(workflow, tasks), Map.of(), List.of(), Map.of());
 
         assertThatThrownBy(() -> store.writeStep(step, SUBMITTED, () -> SUBMITTED)).isInstanceOf(RuntimeException.class);
 
@@ -70,7 +70,7 @@ class WorkflowStoreTest {
         List<AttemptRow> reports = tasks.stream().map(t -> new AttemptRow(workflow, t.taskId(), 1, "local", "SUCCEEDED", "block-1",
                 "worker-1", 42L, 0, null, "out", "", SUBMITTED, SUBMITTED, ENDED)).toList();
 
-        Instant stamp = store.writeStep(new StepRows(List.of(), Map.of(), Map.of(workflow, done), List.of(), reports,
+        Instant stamp = store.writeStep(new StepRows(List.of(), Map.of(), Map.of(workflow, done), reports,
                 Map.of(workflow, "SUCCEEDED")), ENDED, () -> ENDED);
 
         assertThat(stamp).isEqualTo(ENDED);
@@ -97,11 +97,65 @@ class WorkflowStoreTest {
         assertThat(store.findSpec(UUID.randomUUID())).isEmpty();
     }
 
-    /** A workflow's submission: its row, its tasks, and a queued attempt for each. */
+    /**
+     * A queued attempt has no row of its own: its task's row stands for it until its first news,
+     * which keeps the time it was queued; later news keeps what it leaves unknown, and an attempt the
+     * scheduler declared lost stays lost.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 40})
+    void queuedAttemptsReadBackFromTheirTasksUntilTheirFirstNews(int taskCount) {
+        UUID workflow = UUID.randomUUID();
+        List<TaskRow> tasks = plainTasks(taskCount);
+        store.writeStep(submission(workflow, tasks), SUBMITTED, () -> SUBMITTED);
+
+        assertThat(store.findAttempts(workflow)).hasSize(taskCount).allSatisfy(attempt -> {
+            assertThat(attempt.status()).isEqualTo("QUEUED");
+            assertThat(attempt.attempt()).isEqualTo(1);
+            assertThat(attempt.site()).isEqualTo("local");
+            assertThat(attempt.queuedAt()).isEqualTo(SUBMITTED);
+            assertThat(attempt.startedAt()).isNull();
+        });
+
+        Instant started = SUBMITTED.plusSeconds(1);
+        List<AttemptRow> startedReports = tasks.stream().map(t -> new AttemptRow(workflow, t.taskId(), 1, "local", "STARTED", "block-1",
+                "worker-1", 42L, null, null, null, null, SUBMITTED, started, null)).toList();
+        store.writeStep(new StepRows(List.of(), Map.of(), Map.of(), startedReports, Map.of()), started, () -> started);
+        List<AttemptRow> lost = tasks.stream().limit(1).map(t -> new AttemptRow(workflow, t.taskId(), 1, "local", "LOST", null,
+                null, null, null, "block-1 went silent", null, null, ENDED, null, ENDED)).toList();
+        store.writeStep(new StepRows(List.of(), Map.of(), Map.of(), lost, Map.of()), ENDED, () -> ENDED);
+        List<AttemptRow> ends = tasks.stream().map(t -> new AttemptRow(workflow, t.taskId(), 1, "local", "SUCCEEDED", null,
+                null, null, 0, null, "out", "", ENDED, null, ENDED)).toList();
+        store.writeStep(new StepRows(List.of(), Map.of(), Map.of(), ends, Map.of()), ENDED, () -> ENDED);
+
+        List<AttemptRow> expected = new ArrayList<>();
+        expected.add(new AttemptRow(workflow, "task-0", 1, "local", "LOST", "block-1", "worker-1", 42L, null, "block-1 went silent",
+                null, null, SUBMITTED, started, ENDED));
+        tasks.stream().skip(1).forEach(t -> expected.add(new AttemptRow(workflow, t.taskId(), 1, "local", "SUCCEEDED", "block-1",
+                "worker-1", 42L, 0, null, "out", "", SUBMITTED, started, ENDED)));
+        assertThat(store.findAttempts(workflow)).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    /** Later news of an attempt within one step is folded into one row, as the database would apply it in turn. */
+    @Test
+    void newsOfOneAttemptFoldsIntoOneRow() {
+        UUID workflow = UUID.randomUUID();
+        Instant started = SUBMITTED.plusSeconds(1);
+        AttemptRow startedOn = AttemptRow.startedOn(workflow, "a", 1, "local", "block-1", started);
+        AttemptRow end = new AttemptRow(workflow, "a", 1, "local", "FAILED", null, "worker-2", 7L, 3, "exit code 3", "o", "e",
+                ENDED, null, ENDED);
+        AttemptRow lost = new AttemptRow(workflow, "a", 1, "local", "LOST", null, null, null, null, "silent", null, null, ENDED, null, ENDED);
+
+        assertThat(startedOn.then(end)).isEqualTo(new AttemptRow(workflow, "a", 1, "local", "FAILED", "block-1", "worker-2", 7L, 3,
+                "exit code 3", "o", "e", started, started, ENDED));
+        assertThat(startedOn.then(lost).then(end)).isEqualTo(startedOn.then(lost));
+        assertThat(startedOn.then(lost).status()).isEqualTo("LOST");
+    }
+
+    /** A workflow's submission: its row and its tasks, queued. */
     private static StepRows submission(UUID workflow, List<TaskRow> tasks) {
         return new StepRows(List.of(new WorkflowRow(workflow, "store-test", "RUNNING", "{}", "{}", true, SUBMITTED, null, tasks.size())),
-                Map.of(workflow, tasks), Map.of(), tasks.stream().map(t -> AttemptRow.queued(workflow, t.taskId(), 1, "local", SUBMITTED)).toList(),
-                List.of(), Map.of());
+                Map.of(workflow, tasks), Map.of(), List.of(), Map.of());
     }
 
     private static List<TaskRow> plainTasks(int count) {
