@@ -67,11 +67,14 @@ public record SchedulerProperties(
      * @param tickInterval        how often retries that waited out their back-off and lost workers are handled
      * @param workerTimeout       a block silent this long is lost; its running attempts run again elsewhere
      * @param taskTopicPartitions partitions of each site's task topic: the most blocks that can consume a site at once
+     * @param reportConsumers     threads applying workers' reports, each to its share of the results topic's
+     *                            partitions (read by the listener as {@code trellis.scheduler.dispatch.report-consumers})
      */
     public record Dispatch(
             @DefaultValue("500ms") Duration tickInterval,
             @DefaultValue("10s") Duration workerTimeout,
-            @DefaultValue("16") int taskTopicPartitions) {
+            @DefaultValue("16") int taskTopicPartitions,
+            @DefaultValue("2") int reportConsumers) {
     }
 
     /**

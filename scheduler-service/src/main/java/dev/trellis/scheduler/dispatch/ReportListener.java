@@ -43,6 +43,7 @@ class ReportListener {
     }
 
     @KafkaListener(id = "trellis-results", topics = Topics.RESULTS, groupId = "${trellis.scheduler.consumer-group:trellis-scheduler}", batch = "true",
+            concurrency = "${trellis.scheduler.dispatch.report-consumers:2}",
             properties = "max.poll.records=2000", containerPostProcessor = RESULTS_CONTAINER_SETUP)
     void onReports(List<ConsumerRecord<String, byte[]>> records) {
         List<ResultMessage> reports = new ArrayList<>(records.size());

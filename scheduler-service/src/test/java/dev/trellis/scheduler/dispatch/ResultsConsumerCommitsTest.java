@@ -1,9 +1,11 @@
 package dev.trellis.scheduler.dispatch;
 
 import dev.trellis.scheduler.SchedulerIntegrationTest;
+import dev.trellis.scheduler.SchedulerProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
@@ -19,6 +21,8 @@ class ResultsConsumerCommitsTest {
 
     @Autowired
     KafkaListenerEndpointRegistry listeners;
+    @Autowired
+    SchedulerProperties properties;
 
     @Test
     void resultsConsumerCommitsOncePerIntervalNotAfterEveryBatch() {
@@ -27,5 +31,21 @@ class ResultsConsumerCommitsTest {
         assertThat(results).isNotNull();
         assertThat(results.getContainerProperties().getAckMode()).isEqualTo(ContainerProperties.AckMode.TIME);
         assertThat(results.getContainerProperties().getAckTime()).isEqualTo(ReportListener.RESULTS_COMMIT_INTERVAL.toMillis());
+    }
+
+    /**
+     * One report thread held back long runs of small workflows: it waits on Postgres for each batch's
+     * rows while the submissions keep coming, and 100,000 batched workflows finished 3-4 s after the
+     * last was submitted (0.6-0.9 s with two).
+     */
+    @Test
+    void reportsAreAppliedByAsManyConsumersAsConfigured() {
+        MessageListenerContainer results = listeners.getListenerContainer("trellis-results");
+
+        assertThat(properties.dispatch().reportConsumers()).isEqualTo(2);
+        assertThat(results).isInstanceOfSatisfying(ConcurrentMessageListenerContainer.class, container -> {
+            assertThat(container.getConcurrency()).isEqualTo(properties.dispatch().reportConsumers());
+            assertThat(container.getContainers()).hasSize(2);
+        });
     }
 }
