@@ -352,8 +352,10 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             if (report.status() == AttemptStatus.SUCCEEDED) {
                 workflow.continuations.upstreamSucceeded(report.taskId(), report.attempt(), report.blockId());
             }
-            outcome.attempt(attemptRow(workflow, report));
-            absorb(workflow, event(workflow, report, now), now, outcome);
+            // Known until the current attempt's first report, which its row and the queue-wait histogram take.
+            Instant queuedAt = workflow.run.attempt(report.taskId()) == report.attempt() ? workflow.queuedAt.remove(report.taskId()) : null;
+            outcome.attempt(attemptRow(workflow.id, report, queuedAt));
+            absorb(workflow, event(workflow, report, queuedAt, now), now, outcome);
             if (report.status() == AttemptStatus.SUCCEEDED && workflow.run.state(report.taskId()) == TaskState.SUCCEEDED
                     && workflow.run.attempt(report.taskId()) == report.attempt()) {
                 for (String follower : memoizer.succeeded(workflow.memo, id, workflow.name, workflow.run,
@@ -372,14 +374,11 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
      * A short task's block reports only its end (no STARTED), so the queue wait is taken from
      * whichever report of the attempt comes first.
      */
-    private Step event(ActiveWorkflow workflow, ResultMessage report, Instant now) {
+    private Step event(ActiveWorkflow workflow, ResultMessage report, Instant queuedAt, Instant now) {
         WorkflowRun run = workflow.run;
         boolean current = run.attempt(report.taskId()) == report.attempt();
-        if (current) {
-            Instant queuedAt = workflow.queuedAt.remove(report.taskId());
-            if (queuedAt != null) {
-                metrics.queueWait(report.site(), Duration.between(queuedAt, Instant.ofEpochMilli(report.startedAtMillis())));
-            }
+        if (queuedAt != null) {
+            metrics.queueWait(report.site(), Duration.between(queuedAt, Instant.ofEpochMilli(report.startedAtMillis())));
         }
         return switch (report.status()) {
             case STARTED -> {
@@ -700,12 +699,16 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         return rows;
     }
 
-    /** A worker's report as its attempt's row; read before {@link #event} forgets when the attempt was queued. */
-    private static AttemptRow attemptRow(ActiveWorkflow workflow, ResultMessage report) {
+    /**
+     * A worker's report as its attempt's row.
+     *
+     * @param queuedAt when the attempt was queued, if this is its first report; else its start stands in
+     *                 (a later report finds the row there, which keeps its own)
+     */
+    private static AttemptRow attemptRow(UUID workflowId, ResultMessage report, Instant queuedAt) {
         boolean started = report.status() == AttemptStatus.STARTED;
         Instant startedAt = Instant.ofEpochMilli(report.startedAtMillis());
-        Instant queuedAt = workflow.run.attempt(report.taskId()) == report.attempt() ? workflow.queuedAt.get(report.taskId()) : null;
-        return new AttemptRow(workflow.id, report.taskId(), report.attempt(), report.site(), report.status().name(),
+        return new AttemptRow(workflowId, report.taskId(), report.attempt(), report.site(), report.status().name(),
                 report.blockId(), report.workerId(), report.pid(), report.exitCode(), report.error(),
                 report.stdoutTail(), report.stderrTail(), queuedAt != null ? queuedAt : startedAt,
                 startedAt, started ? null : Instant.ofEpochMilli(report.finishedAtMillis()));
