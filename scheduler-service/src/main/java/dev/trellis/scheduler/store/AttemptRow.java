@@ -15,8 +15,12 @@ public record AttemptRow(UUID workflowId, String taskId, int attempt, String sit
 
     /** What a queued attempt (one without a row of its own yet) reads back as. */
     public static final String QUEUED = "QUEUED";
-    /** Ends the scheduler decided (a block gone silent, a cancellation): no later report may overwrite them. */
-    public static final Set<String> FINAL_BY_SCHEDULER = Set.of("LOST", "CANCELLED");
+    /** An attempt whose block went silent; it does not count against retries. */
+    public static final String LOST = "LOST";
+    /** An attempt in flight when its task was cancelled: its outcome no longer counts. */
+    public static final String CANCELLED = "CANCELLED";
+    /** Ends the scheduler decided: no later report may overwrite them. */
+    public static final Set<String> FINAL_BY_SCHEDULER = Set.of(LOST, CANCELLED);
 
     /** An attempt running on {@code blockId} from the moment it is stored: a continuation whose upstream just succeeded there. */
     public static AttemptRow startedOn(UUID workflowId, String taskId, int attempt, String site, String blockId, Instant at) {

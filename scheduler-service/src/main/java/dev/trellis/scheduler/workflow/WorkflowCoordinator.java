@@ -66,10 +66,6 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
     private static final Logger log = LoggerFactory.getLogger(WorkflowCoordinator.class);
     /** Task-level events have their own logger so operators can quiet them without losing workflow events. */
     private static final Logger taskLog = LoggerFactory.getLogger("trellis.tasks");
-    /** Attempt status for an attempt whose block went silent; it does not count against retries. */
-    private static final String LOST = "LOST";
-    /** Attempt status for an attempt in flight when its task was cancelled: its outcome no longer counts. */
-    private static final String CANCELLED = "CANCELLED";
     /**
      * Workflows whose report-batch rows, or whose concurrent submissions, share a transaction
      * (bounding how many monitors one thread holds at once, each a stack frame).
@@ -430,7 +426,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
                     int attempt = workflow.run.attempt(taskId);
                     String reason = "worker lost: block " + running.getValue() + " stopped sending heartbeats";
                     taskLog.warn("task {}/{} attempt {}: {}", workflow.id, taskId, attempt, reason);
-                    lostAttempts.add(new AttemptRow(workflow.id, taskId, attempt, workflow.siteOf.get(taskId), LOST,
+                    lostAttempts.add(new AttemptRow(workflow.id, taskId, attempt, workflow.siteOf.get(taskId), AttemptRow.LOST,
                             null, null, null, null, reason, null, null, queuedAt(workflow, taskId, now), null, now));
                     steps.add(workflow.run.onLost(taskId, attempt, reason, now));
                 }
@@ -494,7 +490,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         }
         for (Step.Attempt abandoned : step.abandoned()) {
             String taskId = abandoned.taskId();
-            outcome.attempt(new AttemptRow(workflow.id, taskId, abandoned.attempt(), workflow.siteOf.get(taskId), CANCELLED,
+            outcome.attempt(new AttemptRow(workflow.id, taskId, abandoned.attempt(), workflow.siteOf.get(taskId), AttemptRow.CANCELLED,
                     null, null, null, null, workflow.run.reason(taskId), null, null, queuedAt(workflow, taskId, now), null, now));
             outcome.cancels.add(CancelMessage.ofAttempt(workflow.id.toString(), taskId, abandoned.attempt(),
                     workflow.run.reason(taskId), now.toEpochMilli()));
@@ -773,7 +769,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
         List<TaskRow> rows = store.findTasks(id);
         List<AttemptRow> attempts = store.findAttempts(id);
         Map<String, Integer> lostAttempts = new HashMap<>();
-        attempts.stream().filter(a -> LOST.equals(a.status())).forEach(a -> lostAttempts.merge(a.taskId(), 1, Integer::sum));
+        attempts.stream().filter(a -> AttemptRow.LOST.equals(a.status())).forEach(a -> lostAttempts.merge(a.taskId(), 1, Integer::sum));
         List<PersistedTask> persisted = rows.stream()
                 .map(r -> new PersistedTask(r.taskId(), TaskState.valueOf(r.state()), r.attempt(),
                         r.resultJson() == null ? null : WireCodec.readValue(r.resultJson(), Object.class), null,
