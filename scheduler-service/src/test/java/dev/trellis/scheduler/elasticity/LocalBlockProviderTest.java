@@ -78,12 +78,11 @@ class LocalBlockProviderTest {
     }
 
     @Test
-    void stoppingABlockEndsItsProcessAndStoppingAnUnknownOneIsFine() {
+    void stoppingABlockEndsItsProcessAndStoppingAnUnknownOneIsFine() throws InterruptedException {
         LocalBlockProvider provider = provider(Map.of("command[0]", "bash", "command[1]", "-c", "command[2]", "sleep 60"));
         provider.start(LAUNCH);
         List<String> before = provider.existingBlocks("pilot");
-        ProcessHandle process = ProcessHandle.current().children()
-                .filter(p -> p.info().commandLine().orElse("").contains("sleep 60")).findFirst().orElseThrow();
+        ProcessHandle process = startedChild("sleep 60");
 
         provider.stop(new BlockHandle("pilot", LAUNCH.blockId(), null, 0));
         provider.stop(new BlockHandle("pilot", "pilot-unknown", "elsewhere", 12345));
@@ -91,6 +90,22 @@ class LocalBlockProviderTest {
         assertThat(before).containsExactly(LAUNCH.blockId());
         assertThat(process.onExit()).succeedsWithin(Duration.ofSeconds(10));
         assertThat(provider.existingBlocks("pilot")).isEmpty();
+    }
+
+    /**
+     * This JVM's child running {@code command}, waited for: one CI run found no such child right
+     * after the start (a process just spawned may not show its command line yet).
+     */
+    private static ProcessHandle startedChild(String command) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            var child = ProcessHandle.current().children().filter(p -> p.info().commandLine().orElse("").contains(command)).findFirst();
+            if (child.isPresent()) {
+                return child.get();
+            }
+            assertThat(System.nanoTime()).as("a child process running " + command).isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     @Test
