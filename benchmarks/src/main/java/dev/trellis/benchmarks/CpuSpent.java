@@ -4,8 +4,15 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The CPU a run used: the whole machine's (every process and the kernel's network and scheduling
@@ -20,6 +27,8 @@ import java.util.concurrent.Callable;
 record CpuSpent(double wallSeconds, double jvmSeconds, Double machineSeconds) {
 
     private static final Path PROC_STAT = Path.of("/proc/stat");
+    /** How often {@link #measureTimed} reads the counters while its run lasts: {@code /proc/stat} moves in 10 ms ticks. */
+    private static final long SAMPLE_MILLIS = 10;
     /** Linux counts {@code /proc/stat} in clock ticks of USER_HZ, 100 a second on every mainstream architecture. */
     private static final double SECONDS_PER_TICK = 0.01;
 
@@ -32,6 +41,45 @@ record CpuSpent(double wallSeconds, double jvmSeconds, Double machineSeconds) {
         T value = run.call();
         Reading after = Reading.now();
         return new Measured<>(value, between(before, after));
+    }
+
+    /**
+     * Measures a run that times itself (seconds from its start to the moment its work ended, such as
+     * the scheduler's {@code finishedAt}) only up to that moment, so the counters leave out what the
+     * client does after it, as the time does: reading every task of a 100,000-task workflow, or
+     * listing 100,000 workflows page by page, costs seconds of CPU and is no part of the figure.
+     * The counters are read every {@value #SAMPLE_MILLIS} ms on a thread of their own meanwhile; the
+     * first reading at or after the end closes the window.
+     */
+    static Measured<Double> measureTimed(Callable<Double> run) throws Exception {
+        List<TimedReading> readings = Collections.synchronizedList(new ArrayList<>());
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "cpu-sampler");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long began = System.currentTimeMillis();
+        Reading first = Reading.now();
+        double seconds;
+        try {
+            sampler.scheduleAtFixedRate(() -> readings.add(new TimedReading(System.currentTimeMillis(), Reading.now())),
+                    SAMPLE_MILLIS, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+            seconds = run.call();
+        } finally {
+            sampler.shutdownNow();
+        }
+        Reading last = firstAtOrAfter(List.copyOf(readings), began + Math.round(seconds * 1000), Reading::now);
+        return new Measured<>(seconds, between(first, last));
+    }
+
+    /** The first of {@code readings} (in time order) taken at or after {@code epochMillis}, else {@code otherwise}'s. */
+    static Reading firstAtOrAfter(List<TimedReading> readings, long epochMillis, Supplier<Reading> otherwise) {
+        return readings.stream().filter(reading -> reading.epochMillis() >= epochMillis).findFirst()
+                .map(TimedReading::reading).orElseGet(otherwise);
+    }
+
+    /** A reading and the wall-clock time it was taken at, which a run's end time is compared with. */
+    record TimedReading(long epochMillis, Reading reading) {
     }
 
     static CpuSpent between(Reading before, Reading after) {

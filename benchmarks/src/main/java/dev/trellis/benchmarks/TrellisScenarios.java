@@ -12,6 +12,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -100,7 +101,7 @@ final class TrellisScenarios {
 
     void oneWorkflow(int tasks) throws Exception {
         String document = WorkflowDocuments.noOps("bench-noops", tasks);
-        List<Measured<Double>> runs = Runs.repeat(repeats(tasks), () -> CpuSpent.measure(() -> runToEnd(document)));
+        List<Measured<Double>> runs = Runs.repeat(repeats(tasks), () -> CpuSpent.measureTimed(() -> runToEnd(document)));
         out.accept(throughput("noop_tasks_one_workflow", tasks, runs, 10_000.0, Map.of("tasks", tasks)));
     }
 
@@ -109,7 +110,7 @@ final class TrellisScenarios {
      * for as a whole (a list query, not a request per workflow, so waiting does not compete).
      */
     void independentSubmissions(int tasks) throws Exception {
-        List<Measured<Double>> runs = Runs.repeat(repeats(tasks), () -> CpuSpent.measure(() -> {
+        List<Measured<Double>> runs = Runs.repeat(repeats(tasks), () -> CpuSpent.measureTimed(() -> {
             String name = "bench-single-" + System.nanoTime();
             String document = WorkflowDocuments.noOps(name, 1);
             return secondsUntilAllSucceeded(name, tasks, IntStream.range(0, tasks).mapToObj(i -> () -> scheduler.submit(document)));
@@ -123,7 +124,7 @@ final class TrellisScenarios {
      * ({@code POST /api/workflows/batch}) from the same client threads, then waited for as a whole.
      */
     void independentBatches(int tasks) throws Exception {
-        List<Measured<Double>> runs = Runs.repeat(repeats(tasks), () -> CpuSpent.measure(() -> {
+        List<Measured<Double>> runs = Runs.repeat(repeats(tasks), () -> CpuSpent.measureTimed(() -> {
             String name = "bench-batch-" + System.nanoTime();
             return secondsUntilAllSucceeded(name, tasks, batches(name, tasks).map(document -> () -> scheduler.submitBatch(document)));
         }));
@@ -162,22 +163,43 @@ final class TrellisScenarios {
     }
 
     /**
-     * One one-task workflow at a time, submit → result: first as one request that waits
-     * ({@code POST /api/workflows?wait=60s}), then as a submit followed by {@code GET /wait}.
+     * One one-task workflow at a time, submit → result, two ways: as one request that waits
+     * ({@code POST /api/workflows?wait=60s}) and as a submit followed by {@code GET /wait}. Both
+     * warm up first, then their runs alternate, so neither gets the other's extra warm-up or a
+     * quieter minute of the box: their figures compare.
      */
     void latency() throws Exception {
         String document = WorkflowDocuments.noOps("bench-latency", 1);
-        latency("single_task_latency", "POST /api/workflows?wait=60s", () -> scheduler.submitAndAwaitSucceeded(document));
-        latency("single_task_latency_post_then_wait", "POST /api/workflows then GET /wait",
-                () -> scheduler.awaitSucceeded(scheduler.submit(document).id()));
+        List<LatencyVariant> variants = List.of(
+                new LatencyVariant("single_task_latency", "POST /api/workflows?wait=60s", () -> scheduler.submitAndAwaitSucceeded(document)),
+                new LatencyVariant("single_task_latency_post_then_wait", "POST /api/workflows then GET /wait",
+                        () -> scheduler.awaitSucceeded(scheduler.submit(document).id())));
+        int samples = sizes.latencySamples();
+        for (LatencyVariant variant : variants) {
+            for (int i = 0; i < LATENCY_WARM_UP_PER_SAMPLE * samples; i++) {
+                variant.oneWorkflow().run();
+            }
+        }
+        Map<LatencyVariant, List<Measured<LatencySamples>>> runs = new LinkedHashMap<>();
+        for (int repeat = 0; repeat < Math.max(1, sizes.repeats()); repeat++) {
+            for (LatencyVariant variant : variants) {
+                runs.computeIfAbsent(variant, key -> new ArrayList<>()).add(CpuSpent.measure(() -> variant.sample(samples)));
+            }
+        }
+        runs.forEach((variant, itsRuns) -> {
+            Runs p50 = Runs.of(itsRuns, run -> run.value().percentileMillis(50));
+            Runs p99 = Runs.of(itsRuns, run -> run.value().percentileMillis(99));
+            out.accept(new Figure(variant.figure() + "_p50", p50.median(), "ms", limits.kafkaRoundTripP50Millis(), 2.5,
+                    latencyParams(samples, variant.via(), p50, itsRuns)));
+            out.accept(new Figure(variant.figure() + "_p99", p99.median(), "ms", limits.kafkaRoundTripP99Millis(), 6.0,
+                    latencyParams(samples, variant.via(), p99, itsRuns)));
+        });
     }
 
-    private void latency(String figure, String via, Runnable oneWorkflow) throws Exception {
-        int samples = sizes.latencySamples();
-        for (int i = 0; i < LATENCY_WARM_UP_PER_SAMPLE * samples; i++) {
-            oneWorkflow.run();
-        }
-        List<Measured<LatencySamples>> runs = Runs.repeat(sizes.repeats(), () -> CpuSpent.measure(() -> {
+    /** One way of running a workflow to its end, timed sample by sample. */
+    private record LatencyVariant(String figure, String via, Runnable oneWorkflow) {
+
+        LatencySamples sample(int samples) {
             LatencySamples run = new LatencySamples(samples);
             for (int i = 0; i < samples; i++) {
                 long began = System.nanoTime();
@@ -185,17 +207,13 @@ final class TrellisScenarios {
                 run.add(System.nanoTime() - began);
             }
             return run;
-        }));
-        Runs p50 = Runs.of(runs, run -> run.value().percentileMillis(50));
-        Runs p99 = Runs.of(runs, run -> run.value().percentileMillis(99));
-        out.accept(new Figure(figure + "_p50", p50.median(), "ms", limits.kafkaRoundTripP50Millis(), 2.5, latencyParams(samples, via, p50, runs)));
-        out.accept(new Figure(figure + "_p99", p99.median(), "ms", limits.kafkaRoundTripP99Millis(), 6.0, latencyParams(samples, via, p99, runs)));
+        }
     }
 
     private static Map<String, Object> latencyParams(int samples, String via, Runs percentile, List<Measured<LatencySamples>> runs) {
         Map<String, Object> params = new HashMap<>(cpuParams(runs, samples));
         params.putAll(Map.of("samples", samples, "warmUpSamples", LATENCY_WARM_UP_PER_SAMPLE * samples, "via", via,
-                "runs", percentile.each(ms -> ms, 2)));
+                "runs", percentile.each(ms -> ms, 2), "order", "both variants warmed up, then their runs alternating"));
         return params;
     }
 
@@ -286,7 +304,7 @@ final class TrellisScenarios {
 
     /** The workflow run to its end {@code --repeats} times: seconds each, with the CPU it took. */
     private List<Measured<Double>> timedRuns(String document) throws Exception {
-        return Runs.repeat(sizes.repeats(), () -> CpuSpent.measure(() -> runToEnd(document)));
+        return Runs.repeat(sizes.repeats(), () -> CpuSpent.measureTimed(() -> runToEnd(document)));
     }
 
     /** Seconds from submitting the workflow to its end as the scheduler stamped it (every result persisted). */

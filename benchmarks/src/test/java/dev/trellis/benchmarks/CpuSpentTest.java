@@ -89,6 +89,38 @@ class CpuSpentTest {
         assertThat(measured.cpu().jvmSeconds()).isGreaterThan(0.1);
     }
 
+    @Test
+    void aTimedRunsCpuEndsWhereItsWorkEndedNotWhenItReturned() throws Exception {
+        Measured<Double> measured = CpuSpent.measureTimed(() -> {
+            spin(100);
+            Thread.sleep(500); // a client reading a large answer after the work it timed
+            return 0.1;
+        });
+
+        assertThat(measured.value()).isEqualTo(0.1);
+        assertThat(measured.cpu().wallSeconds()).isBetween(0.1, 0.35);
+        assertThat(measured.cpu().jvmSeconds()).isGreaterThan(0.05);
+    }
+
+    @Test
+    void theWindowClosesAtTheFirstReadingAtOrAfterTheEnd() {
+        Reading at100 = new Reading(1, 10, Optional.of(100L));
+        Reading at110 = new Reading(2, 20, Optional.of(200L));
+        Reading now = new Reading(3, 30, Optional.of(300L));
+        List<CpuSpent.TimedReading> readings = List.of(new CpuSpent.TimedReading(100, at100), new CpuSpent.TimedReading(110, at110));
+
+        assertThat(CpuSpent.firstAtOrAfter(readings, 100, () -> now)).isEqualTo(at100);
+        assertThat(CpuSpent.firstAtOrAfter(readings, 105, () -> now)).isEqualTo(at110);
+        assertThat(CpuSpent.firstAtOrAfter(readings, 111, () -> now)).isEqualTo(now);
+    }
+
+    private static void spin(long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+
     private static Measured<Double> run(double wallSeconds, double machineSeconds, double jvmSeconds) {
         return new Measured<>(wallSeconds, new CpuSpent(wallSeconds, jvmSeconds, machineSeconds));
     }
