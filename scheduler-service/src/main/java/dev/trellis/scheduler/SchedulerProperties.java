@@ -30,16 +30,24 @@ public record SchedulerProperties(
         @DefaultValue Kubernetes kubernetes) {
 
     public SchedulerProperties {
-        sites = sites == null || sites.isEmpty() ? List.of(new Site("threads", "threads", 4, null)) : List.copyOf(sites);
+        sites = sites == null || sites.isEmpty() ? List.of(new Site("threads", "threads", 4, null, null)) : List.copyOf(sites);
     }
 
     /**
      * @param executor      how its blocks run apps: {@code threads} (slots are threads) — shown to users, as in Parsl
      * @param slotsPerBlock tasks one block runs at once
      * @param blocks        elasticity; absent: the site's blocks are started and stopped by hand
+     * @param taskTopicPartitions partitions of this site's task topic when it is created; absent:
+     *                      {@code dispatch.task-topic-partitions}. At least the most blocks that consume
+     *                      the site at once; fewer partitions mean fuller batches per produce and fetch
      */
     public record Site(String name, @DefaultValue("threads") String executor, @DefaultValue("4") int slotsPerBlock,
-                       Blocks blocks) {
+                       Blocks blocks, Integer taskTopicPartitions) {
+
+        /** Partitions of the site's task topic: its own setting, else {@code defaultPartitions}. */
+        public int taskTopicPartitions(int defaultPartitions) {
+            return taskTopicPartitions == null ? defaultPartitions : taskTopicPartitions;
+        }
     }
 
     /**
@@ -66,7 +74,8 @@ public record SchedulerProperties(
     /**
      * @param tickInterval        how often retries that waited out their back-off and lost workers are handled
      * @param workerTimeout       a block silent this long is lost; its running attempts run again elsewhere
-     * @param taskTopicPartitions partitions of each site's task topic: the most blocks that can consume a site at once
+     * @param taskTopicPartitions partitions of each site's task topic (unless the site sets its own) and of
+     *                            the results topic: the most blocks that can consume a site at once
      * @param reportConsumers     threads applying workers' reports, each to its share of the results topic's
      *                            partitions (read by the listener as {@code trellis.scheduler.dispatch.report-consumers})
      */

@@ -1,9 +1,12 @@
 package dev.trellis.standalone;
 
 import dev.trellis.embedded.FreePorts;
+import dev.trellis.protocol.Topics;
 import dev.trellis.protocol.WireCodec;
 import dev.trellis.protocol.api.WorkflowView;
 import dev.trellis.testsupport.LocalHttp;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.logging.LoggingSystem;
@@ -15,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,6 +62,13 @@ class StandaloneModeTest {
             assertThat(System.getProperty(LoggingSystem.SYSTEM_PROPERTY))
                     .as("one Logback configuration for all the contexts: each resetting it while the others start can fail a start")
                     .isEqualTo(LoggingSystem.NONE);
+            try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, restarted.kafkaBootstrapServers()))) {
+                Map<String, Integer> partitions = new HashMap<>();
+                admin.describeTopics(List.of(Topics.tasks("threads"), Topics.tasks("pilot"), Topics.tasks("elastic"), Topics.RESULTS))
+                        .allTopicNames().get().forEach((topic, description) -> partitions.put(topic, description.partitions().size()));
+                assertThat(partitions).as("fixed sites have one block here; the elastic one up to 10")
+                        .isEqualTo(Map.of(Topics.tasks("threads"), 4, Topics.tasks("pilot"), 4, Topics.tasks("elastic"), 10, Topics.RESULTS, 4));
+            }
         }
     }
 

@@ -15,13 +15,15 @@ import java.util.List;
 @Configuration(proxyBeanMethods = false)
 class SiteTopics {
 
+    /** An existing topic keeps its partitions: Kafka cannot take partitions away. */
     @Bean
     KafkaAdmin.NewTopics trellisTopics(SchedulerProperties properties) {
         int partitions = properties.dispatch().taskTopicPartitions();
         List<NewTopic> topics = new ArrayList<>();
-        for (String site : properties.siteNames()) {
-            topics.add(TopicBuilder.name(Topics.tasks(site)).partitions(partitions).build());
-            topics.add(TopicBuilder.name(Topics.deadLetter(Topics.tasks(site))).partitions(partitions).build());
+        for (SchedulerProperties.Site site : properties.sites()) {
+            int sitePartitions = site.taskTopicPartitions(partitions);
+            topics.add(TopicBuilder.name(Topics.tasks(site.name())).partitions(sitePartitions).build());
+            topics.add(TopicBuilder.name(Topics.deadLetter(Topics.tasks(site.name()))).partitions(sitePartitions).build());
         }
         topics.add(TopicBuilder.name(Topics.RESULTS).partitions(partitions).build());
         topics.add(TopicBuilder.name(Topics.deadLetter(Topics.RESULTS)).partitions(partitions).build());
