@@ -15,7 +15,7 @@ import java.util.List;
 @Configuration(proxyBeanMethods = false)
 class SiteTopics {
 
-    /** An existing topic keeps its partitions: Kafka cannot take partitions away. */
+    /** A topic that exists with more partitions keeps them (Kafka cannot remove any); one with fewer is given more. */
     @Bean
     KafkaAdmin.NewTopics trellisTopics(SchedulerProperties properties) {
         int partitions = properties.dispatch().taskTopicPartitions();
