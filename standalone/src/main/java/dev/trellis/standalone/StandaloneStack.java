@@ -35,7 +35,7 @@ public final class StandaloneStack implements AutoCloseable {
     /**
      * Partitions of the results topic and of each fixed site's task topic (one block each here); an
      * elastic site's has at least its most blocks. Fewer partitions carry fuller batches per produce
-     * and fetch: 1,000-workflow batches ran 10-25 % faster on 4 than on 16 (three pairs of servers).
+     * and fetch: batches of 1,000 workflows ran 8-32 % faster on 4 than on 16 (three pairs of servers).
      * A home made before keeps its topics' partitions.
      */
     static final int PARTITIONS = 4;
