@@ -16,13 +16,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KafkaDefaultsEnvironmentPostProcessorTest {
 
     @Test
-    void producersSendAtOnceIdempotentlyWithOneRequestInFlight() {
+    void producersSendAtOnceIdempotentlyWithOneRequestInFlightAndRoomForWhatWaits() {
         Map<String, Object> producer = producerSettings(new StandardEnvironment());
 
         assertThat(producer).containsEntry(ProducerConfig.ACKS_CONFIG, "all")
                 .containsEntry(ProducerConfig.LINGER_MS_CONFIG, "0")
                 .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true")
-                .containsEntry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+                .containsEntry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1")
+                .containsEntry(ProducerConfig.BATCH_SIZE_CONFIG, 131072);
     }
 
     @Test
