@@ -136,7 +136,14 @@ public final class BenchmarkCommand implements Callable<Integer> {
             // Cheapest first; the large DAG last, since it is cancelled rather than run.
             if (scenarios.contains(Scenario.LATENCY)) trellis.latency();
             runThroughput(trellis, sizes.tasks());
-            if (scenarios.contains(Scenario.BASH)) trellis.bash();
+            if (scenarios.contains(Scenario.BASH)) {
+                // Where the stack's blocks create the bash tasks' files (StandaloneStack's data root).
+                double workspaces = TaskFilesProbe.workspacesPerSecond(home.resolve("data"), sizes.bashTasks());
+                print(new Figure("limit_task_files", workspaces, "workspaces/s", null, null,
+                        Map.of("workspaces", sizes.bashTasks(), "inodesEach", 1 + TaskFilesProbe.FILES.size(), "threads", 1,
+                                "where", "the stack's data area, just before the bash scenario")));
+                trellis.bash(workspaces);
+            }
             if (scenarios.contains(Scenario.CHAINS)) trellis.chains();
             if (scenarios.contains(Scenario.FAN)) trellis.fanOutFanIn();
             if (scenarios.contains(Scenario.CACHED)) trellis.cachedRerun();

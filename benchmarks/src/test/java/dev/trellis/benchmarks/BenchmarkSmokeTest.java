@@ -40,13 +40,17 @@ class BenchmarkSmokeTest {
                 "single_task_latency_post_then_wait_p50", "single_task_latency_post_then_wait_p99",
                 "noop_tasks_one_workflow", "noop_tasks_independent_workflows", "noop_tasks_independent_workflows_batched",
                 "noop_tasks_one_workflow", "noop_tasks_independent_workflows", "noop_tasks_independent_workflows_batched",
-                "bash_tasks", "chain_tasks",
+                "limit_task_files", "bash_tasks", "chain_tasks",
                 "fan_out_fan_in_tasks", "cached_rerun_wall_time", "large_dag_submit_time", "large_dag_process_heap",
                 "limit_jvm_start", "block_start_to_first_task");
         assertThat(figures).allSatisfy(figure -> {
             assertThat(((Number) figure.get("value")).doubleValue()).as(figure.toString()).isPositive();
             assertThat(figure).containsKeys("unit", "limit", "target", "params");
         });
+        // Bash is compared with how fast the same file system creates its tasks' files, measured just before.
+        assertThat(figures).filteredOn(f -> "bash_tasks".equals(f.get("figure"))).singleElement()
+                .extracting(f -> f.get("limit")).isEqualTo(figures.stream().filter(f -> "limit_task_files".equals(f.get("figure")))
+                        .findFirst().orElseThrow().get("value"));
         // The throughput figures come at both sizes, each saying which.
         assertThat(figures).filteredOn(f -> "noop_tasks_one_workflow".equals(f.get("figure")))
                 .extracting(f -> (Object) ((Map<?, ?>) f.get("params")).get("tasks")).containsExactly(50, 80);
