@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code java -jar benchmarks/target/trellis-benchmarks.jar}: starts the standalone stack in a
@@ -114,17 +115,52 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 // The elastic site's blocks leave soon after their task, so each block-start round starts a new one.
                 "--max-idle-time", "2s"));
         sites.forEach(site -> stackArgs.addAll(List.of("--site", site)));
+        // A full run leaves 1-3 GB of broker logs and database files: gone once the stack has stopped,
+        // also when the run is stopped (Ctrl-C, SIGTERM), which skips the finally below and runs only
+        // the JVM's shutdown hooks. The stack's own hooks stop it too, and close() waits for them.
+        AtomicReference<StandaloneStack> running = new AtomicReference<>();
+        Thread removeHomeOnExit = new Thread(() -> {
+            StandaloneStack stack = running.get();
+            if (stack != null) {
+                stack.close();
+            }
+            removeWhenNothingWrites(home);
+        }, "trellis-bench-remove-home");
+        Runtime.getRuntime().addShutdownHook(removeHomeOnExit);
         try {
-            run(sizes, home, httpPort, checkpointPort, stackArgs);
+            run(sizes, home, httpPort, checkpointPort, stackArgs, running);
         } finally {
-            // A full run leaves 1-3 GB of broker logs and database files: gone once the stack has stopped.
             FileSystemUtils.deleteRecursively(home);
+            try {
+                Runtime.getRuntime().removeShutdownHook(removeHomeOnExit);
+            } catch (IllegalStateException exiting) {
+                // the JVM is exiting: the hook runs and finds nothing left to remove
+            }
         }
         return 0;
     }
 
-    private void run(Sizes sizes, Path home, int httpPort, int checkpointPort, List<String> stackArgs) throws Exception {
+    /**
+     * Deletes the directory, again while something still writes there: a stack stopped while it
+     * started, or before it was handed over, is stopped by its own hooks, beside this one.
+     */
+    private static void removeWhenNothingWrites(Path directory) {
+        for (int attempt = 0; Files.exists(directory) && attempt < 40; attempt++) {
+            if (!FileSystemUtils.deleteRecursively(directory.toFile())) {
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void run(Sizes sizes, Path home, int httpPort, int checkpointPort, List<String> stackArgs,
+                     AtomicReference<StandaloneStack> running) throws Exception {
         try (StandaloneStack stack = StandaloneStack.start(StackOptions.parse(stackArgs.toArray(String[]::new)))) {
+            running.set(stack);
             System.err.println(stack.startupReport());
             SchedulerClient scheduler = new SchedulerClient(httpPort);
             if (scenarios.stream().anyMatch(scenario -> scenario != Scenario.LIMITS && scenario != Scenario.BLOCKS)) {
