@@ -31,6 +31,9 @@ import java.util.concurrent.atomic.AtomicReference;
         description = "Measures Trellis on this machine beside its own Kafka and PostgreSQL limits; one JSON line per figure.")
 public final class BenchmarkCommand implements Callable<Integer> {
 
+    /** How the temporary home's name begins, in {@code java.io.tmpdir}. */
+    static final String HOME_PREFIX = "trellis-bench";
+
     enum Scenario { LIMITS, WORKFLOW, INDEPENDENT, LATENCY, BASH, CHAINS, FAN, CACHED, SCALE, BLOCKS }
 
     @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
@@ -106,7 +109,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         quietPerTaskLogging();
         Sizes sizes = sizes();
-        Path home = Files.createTempDirectory("trellis-bench");
+        Path home = Files.createTempDirectory(HOME_PREFIX);
         int httpPort = FreePorts.pick();
         int checkpointPort = FreePorts.pick();
         List<String> stackArgs = new ArrayList<>(List.of("--home", home.toString(), "--http-port", String.valueOf(httpPort),

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +22,8 @@ class BenchmarkSmokeTest {
 
     @Test
     void everyScenarioPrintsOneJsonLinePerFigureWithAPositiveValue() throws IOException {
-        List<Path> homesBefore = benchmarkHomes();
+        Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
+        List<Path> homesBefore = BenchmarkHomes.in(temporary);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         BenchmarkCommand command = new BenchmarkCommand(new PrintStream(printed, true, StandardCharsets.UTF_8));
 
@@ -74,14 +74,7 @@ class BenchmarkSmokeTest {
                 assertThat(((Number) params.get("machineBusy")).doubleValue()).as(figure.toString()).isBetween(0.0, 1.05);
             }
         });
-        assertThat(benchmarkHomes()).as("the stack's home is removed once it stopped").containsExactlyInAnyOrderElementsOf(homesBefore);
-    }
-
-    /** The stack's temporary homes: a full run's is gigabytes, so none may stay behind. */
-    private static List<Path> benchmarkHomes() throws IOException {
-        try (Stream<Path> temporary = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return temporary.filter(path -> path.getFileName().toString().startsWith("trellis-bench")).toList();
-        }
+        assertThat(BenchmarkHomes.in(temporary)).as("the stack's home is removed once it stopped").containsExactlyInAnyOrderElementsOf(homesBefore);
     }
 
     @SuppressWarnings("unchecked")

@@ -3,12 +3,9 @@ package dev.trellis.benchmarks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,20 +30,14 @@ class BenchmarkStopTest {
                 Thread.sleep(200);
             }
             assertThat(Files.readString(log)).as("the stack started").contains("Trellis ready");
-            assertThat(homes(tmpdir)).as("its home while it runs").hasSize(1);
+            assertThat(BenchmarkHomes.in(tmpdir)).as("its home while it runs").hasSize(1);
 
             benchmark.destroy(); // SIGTERM
 
             assertThat(benchmark.waitFor(2, TimeUnit.MINUTES)).as("it stopped").isTrue();
-            assertThat(homes(tmpdir)).as("its home once it stopped").isEmpty();
+            assertThat(BenchmarkHomes.in(tmpdir)).as("its home once it stopped").isEmpty();
         } finally {
             benchmark.destroyForcibly();
-        }
-    }
-
-    private static List<Path> homes(Path tmpdir) throws IOException {
-        try (Stream<Path> entries = Files.list(tmpdir)) {
-            return entries.filter(path -> path.getFileName().toString().startsWith("trellis-bench")).toList();
         }
     }
 }
