@@ -1,7 +1,9 @@
 package dev.trellis.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.trellis.protocol.spec.CheckpointSettings;
 import dev.trellis.protocol.spec.TaskSpec;
+import dev.trellis.protocol.spec.WorkflowSettings;
 import dev.trellis.protocol.spec.WorkflowSpec;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
@@ -32,15 +34,19 @@ public final class WireCodec {
             .build();
 
     /**
-     * Specs as the scheduler stores them: without nulls, empty lists or empty maps, which the spec
-     * records read back as the same defaults. Written in full, a one-task workflow's spec was 700
-     * bytes in Postgres, most of it nulls and empty lists, and each workflow row is written twice.
-     * A map's entries are all kept: a task argument may be null or empty.
+     * Specs as the scheduler stores them: without nulls, empty lists or empty maps, default
+     * settings or false flags, all of which the spec records read back as the same defaults.
+     * Written in full, a one-task workflow's spec was 700 bytes in Postgres, most of it nulls and
+     * empty lists, and each workflow row is written twice (its end too rewrites the whole row). A
+     * map's entries are all kept: a task argument may be null, empty or false.
      */
     private static final ObjectMapper STORED_SPEC = JsonMapper.builder()
             .changeDefaultPropertyInclusion(inclusion -> inclusion.withValueInclusion(JsonInclude.Include.NON_NULL))
             .withConfigOverride(List.class, list -> list.setInclude(JsonInclude.Value.construct(JsonInclude.Include.NON_EMPTY, null)))
             .withConfigOverride(Map.class, map -> map.setInclude(JsonInclude.Value.construct(JsonInclude.Include.NON_EMPTY, null)))
+            .withConfigOverride(WorkflowSettings.class, settings -> settings.setIncludeAsProperty(leftOutWhen(DefaultSettings.class)))
+            .withConfigOverride(CheckpointSettings.class, checkpoint -> checkpoint.setIncludeAsProperty(leftOutWhen(NoCheckpoint.class)))
+            .withConfigOverride(Boolean.class, flag -> flag.setIncludeAsProperty(leftOutWhen(FalseFlag.class)))
             .build();
 
     private static final TypeReference<List<TaskSpec>> TASK_LIST = new TypeReference<>() { };
@@ -134,5 +140,48 @@ public final class WireCodec {
             }
         }
         return path.toString();
+    }
+
+    /** A property left out of stored specs when {@code filter} equals its value (Jackson's custom inclusion). */
+    private static JsonInclude.Value leftOutWhen(Class<?> filter) {
+        return JsonInclude.Value.construct(JsonInclude.Include.CUSTOM, null, filter, null);
+    }
+
+    /** A value that is left out of stored specs because the spec records read it back from its absence. */
+    private abstract static class ReadBackWhenAbsent {
+        private final Object value;
+
+        ReadBackWhenAbsent(Object value) {
+            this.value = value;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return value.equals(other);
+        }
+
+        @Override
+        public int hashCode() {
+            return value.hashCode();
+        }
+    }
+
+    private static final class DefaultSettings extends ReadBackWhenAbsent {
+        DefaultSettings() {
+            super(WorkflowSettings.DEFAULTS);
+        }
+    }
+
+    private static final class NoCheckpoint extends ReadBackWhenAbsent {
+        NoCheckpoint() {
+            super(CheckpointSettings.NONE);
+        }
+    }
+
+    /** Every flag of a spec ({@code cache}, {@code refresh}) reads back false when absent. */
+    private static final class FalseFlag extends ReadBackWhenAbsent {
+        FalseFlag() {
+            super(Boolean.FALSE);
+        }
     }
 }

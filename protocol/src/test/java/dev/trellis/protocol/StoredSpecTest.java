@@ -55,10 +55,28 @@ class StoredSpecTest {
 
         assertThat(stored).doesNotContain("null", "[]", "{}");
         assertThat(stored).isEqualTo("""
-                {"name":"one","settings":{"errorPolicy":"lazy","retries":0,"retryBackoffMs":1000,\
-                "checkpoint":{"mode":"none","periodSeconds":60,"refresh":false}},\
-                "apps":{"echo":{"type":"java","function":"echo","version":"1","cache":false}},\
+                {"name":"one","apps":{"echo":{"type":"java","function":"echo","version":"1"}},\
                 "tasks":[{"id":"noop","app":"echo","args":{"value":"1"}}]}""");
+        assertThat(WireCodec.readSpec(stored)).isEqualTo(spec);
+    }
+
+    @Test
+    void keepsSettingsAndFlagsThatAreNotTheDefaults() {
+        WorkflowSpec spec = WireCodec.readSpec("""
+                {"name": "one", "settings": {"retries": 2},
+                 "apps": {"echo": {"type": "java", "function": "echo", "cache": true}, "sh": {"type": "bash", "command": "true", "cache": false}},
+                 "tasks": [{"id": "noop", "app": "echo", "args": {"flag": false}}]}""");
+        WorkflowSpec checkpointed = WireCodec.readSpec("""
+                {"name": "two", "settings": {"checkpoint": {"mode": "task_exit", "refresh": true}}, "tasks": []}""");
+
+        String stored = WireCodec.writeSpec(spec);
+        String storedCheckpointed = WireCodec.writeSpec(checkpointed);
+
+        assertThat(stored).contains("\"settings\":{\"errorPolicy\":\"lazy\",\"retries\":2,\"retryBackoffMs\":1000}",
+                "\"cache\":true", "\"flag\":false").doesNotContain("checkpoint", "\"cache\":false");
+        assertThat(storedCheckpointed).contains("\"mode\":\"task_exit\"", "\"refresh\":true");
+        assertThat(WireCodec.readSpec(stored)).isEqualTo(spec);
+        assertThat(WireCodec.readSpec(storedCheckpointed)).isEqualTo(checkpointed);
     }
 
     @Test
