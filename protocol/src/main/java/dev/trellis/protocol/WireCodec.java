@@ -6,13 +6,17 @@ import dev.trellis.protocol.spec.TaskSpec;
 import dev.trellis.protocol.spec.WorkflowSettings;
 import dev.trellis.protocol.spec.WorkflowSpec;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -48,6 +52,10 @@ public final class WireCodec {
             .withConfigOverride(CheckpointSettings.class, checkpoint -> checkpoint.setIncludeAsProperty(leftOutWhen(NoCheckpoint.class)))
             .withConfigOverride(Boolean.class, flag -> flag.setIncludeAsProperty(leftOutWhen(FalseFlag.class)))
             .build();
+
+    /** One workflow of a batch, read from the array's parser: the array goes on after it. */
+    private static final ObjectReader SPEC_ELEMENT = SPEC_JSON.readerFor(WorkflowSpec.class)
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private static final TypeReference<List<TaskSpec>> TASK_LIST = new TypeReference<>() { };
     private static final TypeReference<List<WorkflowSpec>> SPEC_LIST = new TypeReference<>() { };
@@ -106,6 +114,60 @@ public final class WireCodec {
     /** Parses a list of workflow documents (a JSON array or a YAML sequence), for a batch submission. */
     public static List<WorkflowSpec> readSpecs(String text) {
         return readDocument(text, "[", SPEC_JSON.constructType(SPEC_LIST));
+    }
+
+    /**
+     * A submitted workflow and the JSON the scheduler stores for a restart to plan it again: the
+     * submission's own text when it was JSON (it reads back as the same spec), else {@link #writeSpec}'s.
+     */
+    public record SubmittedSpec(WorkflowSpec spec, String storedJson) {
+
+        /** A spec that came without a JSON text of its own. */
+        public static SubmittedSpec of(WorkflowSpec spec) {
+            return new SubmittedSpec(spec, writeSpec(spec));
+        }
+    }
+
+    /** {@link #readSpec}, keeping a JSON document's own text to store. */
+    public static SubmittedSpec readSubmittedSpec(String text) {
+        WorkflowSpec spec = readSpec(text);
+        String json = text.strip();
+        return json.startsWith("{") ? new SubmittedSpec(spec, json) : SubmittedSpec.of(spec);
+    }
+
+    /**
+     * {@link #readSpecs}, keeping each workflow's own text in a JSON array to store: writing a
+     * parsed spec again cost the scheduler about as much as parsing it.
+     */
+    public static List<SubmittedSpec> readSubmittedSpecs(String text) {
+        List<SubmittedSpec> elements = text.stripLeading().startsWith("[") ? jsonElements(text) : null;
+        return elements != null ? elements : readSpecs(text).stream().map(SubmittedSpec::of).toList();
+    }
+
+    /**
+     * Each workflow of a JSON array with its text, in one pass; null when the array is anything but
+     * well-formed workflows, for {@link #readSpecs} to describe what is wrong as it always has.
+     */
+    private static List<SubmittedSpec> jsonElements(String text) {
+        List<SubmittedSpec> elements = new ArrayList<>();
+        try (JsonParser parser = SPEC_JSON.createParser(text)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                return null;
+            }
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.START_OBJECT) {
+                long start = parser.currentTokenLocation().getCharOffset();
+                WorkflowSpec spec = SPEC_ELEMENT.readValue(parser);
+                long end = parser.currentLocation().getCharOffset();
+                if (start < 0 || end <= start || end > text.length()) {
+                    return null;
+                }
+                elements.add(new SubmittedSpec(spec, text.substring((int) start, (int) end)));
+            }
+            return token == JsonToken.END_ARRAY && parser.nextToken() == null ? elements : null;
+        } catch (JacksonException e) {
+            return null;
+        }
     }
 
     /** Parses a list of task specs (JSON or YAML) to add to an open workflow. */

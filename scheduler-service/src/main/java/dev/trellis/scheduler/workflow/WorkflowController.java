@@ -4,7 +4,6 @@ import dev.trellis.protocol.WireCodec;
 import dev.trellis.protocol.api.SubmissionView;
 import dev.trellis.protocol.api.WorkflowView;
 import dev.trellis.protocol.spec.TaskSpec;
-import dev.trellis.protocol.spec.WorkflowSpec;
 import dev.trellis.scheduler.SchedulerProperties;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.http.HttpStatus;
@@ -58,7 +57,7 @@ class WorkflowController {
                              @RequestParam(required = false) String wait) throws InterruptedException {
         requireWithinSizeLimit(body);
         Duration waitFor = wait == null ? null : durationOf("wait", wait);
-        WorkflowSpec spec = WireCodec.readSpec(new String(body, StandardCharsets.UTF_8));
+        WireCodec.SubmittedSpec spec = WireCodec.readSubmittedSpec(new String(body, StandardCharsets.UTF_8));
         WorkflowCoordinator.ActiveWorkflowSummary submitted = coordinator.submit(spec, sealed);
         SubmissionView submission = submissionView(submitted);
         ResponseEntity.BodyBuilder created = ResponseEntity.created(URI.create(submission.href()));
@@ -75,7 +74,7 @@ class WorkflowController {
     @ResponseStatus(HttpStatus.CREATED)
     List<SubmissionView> submitBatch(@RequestBody byte[] body, @RequestParam(defaultValue = "true") boolean sealed) {
         requireWithinSizeLimit(body);
-        List<WorkflowSpec> specs = WireCodec.readSpecs(new String(body, StandardCharsets.UTF_8));
+        List<WireCodec.SubmittedSpec> specs = WireCodec.readSubmittedSpecs(new String(body, StandardCharsets.UTF_8));
         if (specs.isEmpty() || specs.size() > properties.limits().maxBatchWorkflows()) {
             throw new InvalidParameterException("body", specs.size() + " workflows",
                     "a batch of 1 to " + properties.limits().maxBatchWorkflows() + " workflows (trellis.scheduler.limits.max-batch-workflows)");

@@ -12,6 +12,7 @@ import dev.trellis.engine.run.TaskState;
 import dev.trellis.engine.run.WorkflowRun;
 import dev.trellis.engine.run.WorkflowStatus;
 import dev.trellis.protocol.WireCodec;
+import dev.trellis.protocol.WireCodec.SubmittedSpec;
 import dev.trellis.protocol.message.AttemptStatus;
 import dev.trellis.protocol.message.CancelMessage;
 import dev.trellis.protocol.message.ResultMessage;
@@ -109,11 +110,12 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
     }
 
     /**
-     * Validates, persists and starts a workflow. Nothing is stored when the spec is invalid.
+     * Validates, persists and starts a workflow. Nothing is stored when the spec is invalid. The
+     * stored JSON is what a restart plans again.
      *
      * @param sealed false to accept more tasks later ({@link #addTasks}) until {@link #seal}
      */
-    public ActiveWorkflowSummary submit(WorkflowSpec spec, boolean sealed) {
+    public ActiveWorkflowSummary submit(SubmittedSpec spec, boolean sealed) {
         return submitAll(List.of(spec), sealed).get(0);
     }
 
@@ -123,7 +125,8 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
      * is invalid (the problems' paths then start with the spec's index, as in
      * {@code $[3].tasks[0].app}) or when the transaction fails.
      */
-    public List<ActiveWorkflowSummary> submitAll(List<WorkflowSpec> specs, boolean sealed) {
+    public List<ActiveWorkflowSummary> submitAll(List<SubmittedSpec> documents, boolean sealed) {
+        List<WorkflowSpec> specs = documents.stream().map(SubmittedSpec::spec).toList();
         List<WorkflowPlan> plans = plans(specs);
         Instant now = rowStamp();
         List<Pending> submitted = new ArrayList<>(specs.size());
@@ -135,7 +138,7 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
             String labelsJson = WireCodec.writeString(spec.labels());
             ActiveWorkflow workflow = new ActiveWorkflow(WorkflowIds.next(), name, labelsJson, now, run, 0, now);
             Outcome outcome = new Outcome();
-            outcome.newWorkflow = new WorkflowRow(workflow.id, name, WorkflowStatus.RUNNING.name(), WireCodec.writeSpec(spec),
+            outcome.newWorkflow = new WorkflowRow(workflow.id, name, WorkflowStatus.RUNNING.name(), documents.get(i).storedJson(),
                     labelsJson, sealed, now, null, plan.size());
             submitted.add(new Pending(workflow, outcome));
         }

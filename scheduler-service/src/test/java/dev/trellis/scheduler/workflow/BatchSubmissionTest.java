@@ -181,7 +181,7 @@ class BatchSubmissionTest extends WorkflowApiTestBase {
                 apps: {echo: {type: java, function: echo}}
                 tasks: [{id: only, app: echo, args: {value: %d}}]
                 """.formatted(name, i, i))).toList();
-        FutureTask<List<WorkflowCoordinator.ActiveWorkflowSummary>> batch = new FutureTask<>(() -> coordinator.submitAll(specs, true));
+        FutureTask<List<WorkflowCoordinator.ActiveWorkflowSummary>> batch = new FutureTask<>(() -> coordinator.submitAll(specs.stream().map(WireCodec.SubmittedSpec::of).toList(), true));
         int singles = 40;
         ExecutorService clients = Executors.newFixedThreadPool(8);
         try {
