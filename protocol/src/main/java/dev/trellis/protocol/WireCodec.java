@@ -131,8 +131,7 @@ public final class WireCodec {
     /** {@link #readSpec}, keeping a JSON document's own text to store. */
     public static SubmittedSpec readSubmittedSpec(String text) {
         WorkflowSpec spec = readSpec(text);
-        String json = text.strip();
-        return json.startsWith("{") ? new SubmittedSpec(spec, json) : SubmittedSpec.of(spec);
+        return isJson(text, "{") ? new SubmittedSpec(spec, text.strip()) : SubmittedSpec.of(spec);
     }
 
     /**
@@ -140,7 +139,7 @@ public final class WireCodec {
      * parsed spec again cost the scheduler about as much as parsing it.
      */
     public static List<SubmittedSpec> readSubmittedSpecs(String text) {
-        List<SubmittedSpec> elements = text.stripLeading().startsWith("[") ? jsonElements(text) : null;
+        List<SubmittedSpec> elements = isJson(text, "[") ? jsonElements(text) : null;
         return elements != null ? elements : readSpecs(text).stream().map(SubmittedSpec::of).toList();
     }
 
@@ -177,12 +176,17 @@ public final class WireCodec {
 
     /** JSON when the text starts with {@code jsonStart}, else YAML; a malformed one is described with its position. */
     private static <T> T readDocument(String text, String jsonStart, JavaType type) {
-        ObjectMapper mapper = text.stripLeading().startsWith(jsonStart) ? SPEC_JSON : SPEC_YAML;
+        ObjectMapper mapper = isJson(text, jsonStart) ? SPEC_JSON : SPEC_YAML;
         try {
             return mapper.readValue(text, type);
         } catch (JacksonException e) {
             throw new UnreadableMessageException(describe(e), e);
         }
+    }
+
+    /** Whether a spec document is JSON (it starts with {@code jsonStart}) rather than YAML. */
+    private static boolean isJson(String text, String jsonStart) {
+        return text.stripLeading().startsWith(jsonStart);
     }
 
     private static String describe(JacksonException e) {
