@@ -177,10 +177,6 @@ public class WorkflowStore {
         });
     }
 
-    public void updateWorkflowStatus(UUID workflowId, String status) {
-        jdbc.sql("UPDATE workflows SET status = ? WHERE id = ?").params(status, workflowId).update();
-    }
-
     /**
      * Inserts the rows of tasks new to their workflows with one {@code COPY}: a submitted DAG may
      * hold 100,000 tasks, and COPY streams them several times faster than batched INSERTs. A few
@@ -366,9 +362,17 @@ public class WorkflowStore {
                 .query(UUID.class).list();
     }
 
-    public List<WorkflowRow> listWorkflows(String name, String status, int offset, int limit) {
+    /**
+     * Workflows newest first, each filter optional (null). Status is not indexed, so a listing by
+     * status walks an index newest first and filters; {@code submittedFrom} stops that walk early.
+     */
+    public List<WorkflowRow> listWorkflows(String name, String status, Instant submittedFrom, int offset, int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + ROW_COLUMNS + " FROM workflows WHERE true");
         List<Object> params = new ArrayList<>();
+        if (submittedFrom != null) {
+            sql.append(" AND submitted_at >= ?");
+            params.add(Timestamp.from(submittedFrom));
+        }
         if (name != null) {
             sql.append(" AND name = ?");
             params.add(name);

@@ -1,5 +1,6 @@
 package dev.trellis.scheduler.workflow;
 
+import dev.trellis.engine.run.WorkflowStatus;
 import dev.trellis.protocol.WireCodec;
 import dev.trellis.protocol.api.SubmissionView;
 import dev.trellis.protocol.api.WorkflowView;
@@ -22,7 +23,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -138,7 +141,15 @@ class WorkflowController {
     @GetMapping
     List<WorkflowView> list(@RequestParam(required = false) String name, @RequestParam(required = false) String status,
                             @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
-        return queries.list(name, status == null ? null : status.toUpperCase(), Math.max(0, page), Math.max(1, Math.min(size, 500)));
+        return queries.list(name, status == null ? null : statusOf(status), Math.max(0, page), Math.max(1, Math.min(size, 500)));
+    }
+
+    private static WorkflowStatus statusOf(String value) {
+        try {
+            return WorkflowStatus.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidParameterException("status", value, "one of " + Arrays.toString(WorkflowStatus.values()));
+        }
     }
 
     @PostMapping(path = "/{id}/tasks", consumes = {"application/json", "application/yaml", "application/x-yaml", "text/yaml"})

@@ -85,6 +85,8 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
     private final Clock clock;
     private final Map<UUID, ActiveWorkflow> active = new ConcurrentHashMap<>();
     private final Map<UUID, CompletableFuture<Instant>> finishWaiters = new ConcurrentHashMap<>();
+    /** When the earliest of the workflows a restart could not recover was submitted; null when it recovered them all. */
+    private volatile Instant unrecoveredSince;
     /**
      * Submissions arriving together share a transaction and a round of sends: one request per
      * workflow cost a transaction each, and concurrent requests queued behind one another for it.
@@ -758,8 +760,36 @@ public class WorkflowCoordinator implements SmartInitializingSingleton {
                 recover(id);
             } catch (RuntimeException e) {
                 log.error("could not recover workflow {}; it stays as it was in the database", id, e);
+                if (unrecoveredSince == null) { // ids come oldest first
+                    unrecoveredSince = unrecoveredSubmission(id);
+                }
             }
         }
+    }
+
+    /** When the workflow was submitted, or the epoch when even that cannot be read. */
+    private Instant unrecoveredSubmission(UUID id) {
+        try {
+            return store.findWorkflow(id).map(WorkflowRow::submittedAt).orElse(Instant.EPOCH);
+        } catch (RuntimeException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    /**
+     * The earliest submission among workflows whose row may say RUNNING: those this scheduler drives
+     * (in {@link #active} before their row is written, until after their end is) and those a restart
+     * could not recover. Empty when there are none. A listing of running workflows reads only rows
+     * submitted since, since their status is not indexed (see the scheduler's V4 migration).
+     */
+    public Optional<Instant> earliestRunningSubmission() {
+        Instant earliest = unrecoveredSince;
+        for (ActiveWorkflow workflow : active.values()) {
+            if (earliest == null || workflow.submittedAt.isBefore(earliest)) {
+                earliest = workflow.submittedAt;
+            }
+        }
+        return Optional.ofNullable(earliest);
     }
 
     private void recover(UUID id) {

@@ -1,6 +1,7 @@
 package dev.trellis.scheduler.workflow;
 
 import dev.trellis.engine.run.TaskState;
+import dev.trellis.engine.run.WorkflowStatus;
 import dev.trellis.protocol.WireCodec;
 import dev.trellis.protocol.api.AttemptView;
 import dev.trellis.protocol.api.TaskView;
@@ -18,6 +19,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -28,9 +30,11 @@ public class WorkflowQueries {
     private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() { };
 
     private final WorkflowStore store;
+    private final WorkflowCoordinator coordinator;
 
-    WorkflowQueries(WorkflowStore store) {
+    WorkflowQueries(WorkflowStore store, WorkflowCoordinator coordinator) {
         this.store = store;
+        this.coordinator = coordinator;
     }
 
     public WorkflowView get(UUID id, boolean withAttempts) {
@@ -63,8 +67,19 @@ public class WorkflowQueries {
         return store.findWorkflow(id).orElseThrow(() -> new WorkflowNotFoundException(id));
     }
 
-    public List<WorkflowView> list(String name, String status, int page, int size) {
-        return store.listWorkflows(name, status, page * size, size).stream().map(row -> view(row, null, null)).toList();
+    /** @param status null for every status */
+    public List<WorkflowView> list(String name, WorkflowStatus status, int page, int size) {
+        Instant submittedFrom = null;
+        if (status == WorkflowStatus.RUNNING) {
+            // Without this bound, a listing that finds none running would read every row.
+            Optional<Instant> earliest = coordinator.earliestRunningSubmission();
+            if (earliest.isEmpty()) {
+                return List.of();
+            }
+            submittedFrom = earliest.get();
+        }
+        return store.listWorkflows(name, status == null ? null : status.name(), submittedFrom, page * size, size).stream()
+                .map(row -> view(row, null, null)).toList();
     }
 
     private static Map<String, Integer> counts(List<TaskRow> tasks) {

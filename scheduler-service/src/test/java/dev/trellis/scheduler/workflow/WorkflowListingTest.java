@@ -1,0 +1,73 @@
+package dev.trellis.scheduler.workflow;
+
+import dev.trellis.protocol.WireCodec;
+import dev.trellis.protocol.api.WorkflowView;
+import dev.trellis.scheduler.SchedulerIntegrationTest;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static dev.trellis.scheduler.workflow.WorkflowApi.WORKFLOWS;
+import static dev.trellis.scheduler.workflow.WorkflowApi.problem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code GET /api/workflows}: newest first, by name and by status. Status is not indexed, and a
+ * listing of running workflows reads only rows submitted since the oldest one the scheduler drives,
+ * so the oldest running workflow is the one a wrong bound would lose.
+ */
+@SchedulerIntegrationTest
+class WorkflowListingTest extends WorkflowApiTestBase {
+
+    private static final String ONE_TASK = """
+            name: %s
+            apps:
+              echo: {type: java, function: echo}
+            tasks:
+              - {id: a, app: echo, args: {value: 1}}
+            """;
+
+    @Test
+    void aListingByStatusFindsRunningWorkflowsOfAnyAgeAndFinishedOnesNewestFirst() {
+        String name = "listed-" + UUID.randomUUID();
+        String document = ONE_TASK.formatted(name);
+        String oldestOpen = api.submitOpen(document).id();
+        String firstDone = api.awaitFinished(api.submit(document).id()).id();
+        String secondDone = api.awaitFinished(api.submit(document).id()).id();
+        String newestOpen = api.submitOpen(document).id();
+
+        assertThat(ids(name, "RUNNING")).containsExactly(newestOpen, oldestOpen);
+        assertThat(ids(name, "running")).as("status in any case").containsExactly(newestOpen, oldestOpen);
+        assertThat(ids(name, "SUCCEEDED")).containsExactly(secondDone, firstDone);
+        assertThat(ids(name, null)).containsExactly(newestOpen, secondDone, firstDone, oldestOpen);
+
+        seal(oldestOpen);
+        seal(newestOpen);
+
+        assertThat(ids(name, "RUNNING")).isEmpty();
+        assertThat(ids(name, "SUCCEEDED")).containsExactly(newestOpen, secondDone, firstDone, oldestOpen);
+        assertThat(ids(name, "FAILED")).isEmpty();
+    }
+
+    @Test
+    void aStatusThatIsNoWorkflowStatusIsAProblem() {
+        Map<String, Object> problem = problem(api.http().get(WORKFLOWS + "?status=finished"), 400);
+
+        assertThat(problem).containsEntry("type", "https://trellis.dev/problems/invalid-parameter").containsEntry("instance", WORKFLOWS);
+        assertThat((String) problem.get("detail")).contains("'status'").contains("'finished'").contains("RUNNING").contains("SUCCEEDED");
+    }
+
+    private void seal(String id) {
+        assertThat(api.http().post(WORKFLOWS + "/" + id + "/seal", "application/json", "").statusCode()).isEqualTo(202);
+        assertThat(api.awaitFinished(id).status()).isEqualTo("SUCCEEDED");
+    }
+
+    private List<String> ids(String name, String status) {
+        HttpResponse<String> response = api.http().get(WORKFLOWS + "?name=" + name + (status == null ? "" : "&status=" + status));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return List.of(WireCodec.readValue(response.body(), WorkflowView[].class)).stream().map(WorkflowView::id).toList();
+    }
+}
