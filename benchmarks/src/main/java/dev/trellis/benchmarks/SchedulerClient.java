@@ -46,7 +46,7 @@ final class SchedulerClient {
      */
     long awaitAllSucceeded(String name, int count) throws InterruptedException {
         long deadline = System.nanoTime() + LONGEST_WAIT.toNanos();
-        while (!list(name, "RUNNING", 0, 1).isEmpty()) {
+        while (!list(name, "RUNNING", null, 1).isEmpty()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("workflows named " + name + " still ran after " + LONGEST_WAIT);
             }
@@ -54,8 +54,8 @@ final class SchedulerClient {
         }
         long lastFinished = 0;
         int succeeded = 0;
-        for (int page = 0; ; page++) {
-            List<WorkflowView> views = list(name, null, page, 500);
+        for (String after = null; ; ) {
+            List<WorkflowView> views = list(name, null, after, 500);
             for (WorkflowView view : views) {
                 if (!"SUCCEEDED".equals(view.status())) {
                     throw new IllegalStateException("workflow " + view.id() + " ended " + view.status());
@@ -66,6 +66,7 @@ final class SchedulerClient {
             if (views.size() < 500) {
                 break;
             }
+            after = views.get(views.size() - 1).id(); // pages on from there: an offset would walk every earlier page again
         }
         if (succeeded != count) {
             throw new IllegalStateException(succeeded + " workflows named " + name + " succeeded, not " + count);
@@ -73,9 +74,10 @@ final class SchedulerClient {
         return lastFinished;
     }
 
-    private List<WorkflowView> list(String name, String status, int page, int size) {
-        String query = "/api/workflows?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "&page=" + page + "&size=" + size
-                + (status == null ? "" : "&status=" + status);
+    /** @param after null for the first page */
+    private List<WorkflowView> list(String name, String status, String after, int size) {
+        String query = "/api/workflows?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "&size=" + size
+                + (status == null ? "" : "&status=" + status) + (after == null ? "" : "&after=" + after);
         return List.of(WireCodec.readValue(rest.get(query).body(), WorkflowView[].class));
     }
 

@@ -363,27 +363,33 @@ public class WorkflowStore {
     }
 
     /**
-     * Workflows newest first, each filter optional (null). Status is not indexed, so a listing by
-     * status walks an index newest first and filters; {@code submittedFrom} stops that walk early.
+     * Workflows as the listing says. Status is not indexed, so a listing by status walks an index
+     * newest first and filters; {@code submittedFrom} stops that walk early.
      */
-    public List<WorkflowRow> listWorkflows(String name, String status, Instant submittedFrom, int offset, int limit) {
+    public List<WorkflowRow> listWorkflows(WorkflowListing listing) {
         StringBuilder sql = new StringBuilder("SELECT " + ROW_COLUMNS + " FROM workflows WHERE true");
         List<Object> params = new ArrayList<>();
-        if (submittedFrom != null) {
+        if (listing.submittedFrom() != null) {
             sql.append(" AND submitted_at >= ?");
-            params.add(Timestamp.from(submittedFrom));
+            params.add(Timestamp.from(listing.submittedFrom()));
         }
-        if (name != null) {
+        if (listing.after() != null) {
+            // The first condition bounds the index walk; the second keeps ties in id order.
+            Timestamp afterSubmitted = Timestamp.from(listing.after().submittedAt());
+            sql.append(" AND submitted_at <= ? AND (submitted_at < ? OR id > ?)");
+            params.addAll(List.of(afterSubmitted, afterSubmitted, listing.after().id()));
+        }
+        if (listing.name() != null) {
             sql.append(" AND name = ?");
-            params.add(name);
+            params.add(listing.name());
         }
-        if (status != null) {
+        if (listing.status() != null) {
             sql.append(" AND status = ?");
-            params.add(status);
+            params.add(listing.status());
         }
         sql.append(" ORDER BY submitted_at DESC, id OFFSET ? LIMIT ?");
-        params.add(offset);
-        params.add(limit);
+        params.add(listing.offset());
+        params.add(listing.limit());
         return jdbc.sql(sql.toString()).params(params).query(WorkflowStore::workflowRow).list();
     }
 

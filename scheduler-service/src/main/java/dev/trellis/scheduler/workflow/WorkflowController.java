@@ -140,8 +140,9 @@ class WorkflowController {
 
     @GetMapping
     List<WorkflowView> list(@RequestParam(required = false) String name, @RequestParam(required = false) String status,
+                            @RequestParam(required = false) UUID after,
                             @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
-        return queries.list(name, status == null ? null : statusOf(status), Math.max(0, page), Math.max(1, Math.min(size, 500)));
+        return queries.list(name, status == null ? null : statusOf(status), after, Math.max(0, page), Math.max(1, Math.min(size, 500)));
     }
 
     private static WorkflowStatus statusOf(String value) {

@@ -8,6 +8,7 @@ import dev.trellis.protocol.api.TaskView;
 import dev.trellis.protocol.api.WorkflowView;
 import dev.trellis.scheduler.store.AttemptRow;
 import dev.trellis.scheduler.store.TaskRow;
+import dev.trellis.scheduler.store.WorkflowListing;
 import dev.trellis.scheduler.store.WorkflowRow;
 import dev.trellis.scheduler.store.WorkflowStore;
 import org.springframework.stereotype.Service;
@@ -67,8 +68,13 @@ public class WorkflowQueries {
         return store.findWorkflow(id).orElseThrow(() -> new WorkflowNotFoundException(id));
     }
 
-    /** @param status null for every status */
-    public List<WorkflowView> list(String name, WorkflowStatus status, int page, int size) {
+    /**
+     * @param status null for every status
+     * @param after  null, or the workflow the page begins after
+     */
+    public List<WorkflowView> list(String name, WorkflowStatus status, UUID after, int page, int size) {
+        WorkflowRow afterRow = after == null ? null : store.findWorkflow(after)
+                .orElseThrow(() -> new InvalidParameterException("after", after, "the id of a workflow"));
         Instant submittedFrom = null;
         if (status == WorkflowStatus.RUNNING) {
             // Without this bound, a listing that finds none running would read every row.
@@ -78,8 +84,9 @@ public class WorkflowQueries {
             }
             submittedFrom = earliest.get();
         }
-        return store.listWorkflows(name, status == null ? null : status.name(), submittedFrom, page * size, size).stream()
-                .map(row -> view(row, null, null)).toList();
+        WorkflowListing listing = new WorkflowListing(name, status == null ? null : status.name(), submittedFrom, afterRow,
+                page * size, size);
+        return store.listWorkflows(listing).stream().map(row -> view(row, null, null)).toList();
     }
 
     private static Map<String, Integer> counts(List<TaskRow> tasks) {

@@ -114,8 +114,9 @@ class WorkflowStoreTest {
         assertThat(after[1] - before[1]).as("of those, updated in place (HOT)").isEqualTo(after[0] - before[0]);
         List<UUID> failedNewestFirst = IntStream.range(0, rows.size()).mapToObj(i -> rows.get(rows.size() - 1 - i).id())
                 .filter(id -> ends.get(id).equals("FAILED")).toList();
-        assertThat(store.listWorkflows(name, "FAILED", null, 0, 100)).extracting(WorkflowRow::id).containsExactlyElementsOf(failedNewestFirst);
-        assertThat(store.listWorkflows(name, "RUNNING", null, 0, 100)).isEmpty();
+        assertThat(store.listWorkflows(new WorkflowListing(name, "FAILED", null, null, 0, 100))).extracting(WorkflowRow::id)
+                .containsExactlyElementsOf(failedNewestFirst);
+        assertThat(store.listWorkflows(new WorkflowListing(name, "RUNNING", null, null, 0, 100))).isEmpty();
     }
 
     /** Updates of the workflows table so far, and how many of them were HOT. */
@@ -134,7 +135,7 @@ class WorkflowStoreTest {
 
         WorkflowRow read = new WorkflowRow(id, name, "RUNNING", null, "{\"team\": \"x\"}", true, SUBMITTED, null, 1);
         assertThat(store.findWorkflow(id)).contains(read);
-        assertThat(store.listWorkflows(name, "RUNNING", null, 0, 10)).containsExactly(read);
+        assertThat(store.listWorkflows(new WorkflowListing(name, "RUNNING", null, null, 0, 10))).containsExactly(read);
         assertThat(store.findSpec(id)).hasValueSatisfying(json -> assertThat(json).contains("\"tasks\"").contains(name));
         assertThat(store.findSpec(UUID.randomUUID())).isEmpty();
     }

@@ -6,6 +6,8 @@ import dev.trellis.scheduler.SchedulerIntegrationTest;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -52,6 +54,43 @@ class WorkflowListingTest extends WorkflowApiTestBase {
         assertThat(ids(name, "FAILED")).isEmpty();
     }
 
+    /** Workflows of one batch share their submission time, so pages after a workflow must break ties by id as the listing does. */
+    @Test
+    void pagesAfterTheLastWorkflowReadListEveryWorkflowOnceInOrder() {
+        String name = "paged-" + UUID.randomUUID();
+        String document = ONE_TASK.formatted(name);
+        api.submit(document);
+        String json = """
+                {"name": "%s", "apps": {"echo": {"type": "java", "function": "echo"}}, "tasks": [{"id": "a", "app": "echo", "args": {"value": 1}}]}\
+                """.formatted(name);
+        HttpResponse<String> batch = api.http().post(WORKFLOWS + "/batch", "application/json",
+                "[" + String.join(",", Collections.nCopies(7, json)) + "]");
+        assertThat(batch.statusCode()).as(batch.body()).isEqualTo(201);
+        api.submit(document);
+        List<String> all = ids(name, null);
+        assertThat(all).hasSize(9).doesNotHaveDuplicates();
+
+        List<String> paged = new ArrayList<>();
+        List<String> page = page(name, null);
+        while (!page.isEmpty()) {
+            assertThat(page.size()).isLessThanOrEqualTo(2);
+            paged.addAll(page);
+            page = page(name, page.get(page.size() - 1));
+        }
+
+        assertThat(paged).containsExactlyElementsOf(all);
+    }
+
+    @Test
+    void pagingAfterAWorkflowThatDoesNotExistIsAProblem() {
+        String unknown = UUID.randomUUID().toString();
+
+        Map<String, Object> problem = problem(api.http().get(WORKFLOWS + "?after=" + unknown), 400);
+
+        assertThat(problem).containsEntry("type", "https://trellis.dev/problems/invalid-parameter");
+        assertThat((String) problem.get("detail")).contains("'after'").contains(unknown);
+    }
+
     @Test
     void aStatusThatIsNoWorkflowStatusIsAProblem() {
         Map<String, Object> problem = problem(api.http().get(WORKFLOWS + "?status=finished"), 400);
@@ -63,6 +102,12 @@ class WorkflowListingTest extends WorkflowApiTestBase {
     private void seal(String id) {
         assertThat(api.http().post(WORKFLOWS + "/" + id + "/seal", "application/json", "").statusCode()).isEqualTo(202);
         assertThat(api.awaitFinished(id).status()).isEqualTo("SUCCEEDED");
+    }
+
+    private List<String> page(String name, String after) {
+        HttpResponse<String> response = api.http().get(WORKFLOWS + "?name=" + name + "&size=2" + (after == null ? "" : "&after=" + after));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return List.of(WireCodec.readValue(response.body(), WorkflowView[].class)).stream().map(WorkflowView::id).toList();
     }
 
     private List<String> ids(String name, String status) {
