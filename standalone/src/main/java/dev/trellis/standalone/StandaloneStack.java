@@ -117,17 +117,17 @@ public final class StandaloneStack implements AutoCloseable {
             schedulerArgs.add("--trellis.scheduler.dispatch.task-topic-partitions=" + PARTITIONS);
             schedulerArgs.add("--trellis.scheduler.local-blocks.log-dir=" + home.resolve("blocks"));
             schedulerArgs.addAll(List.of("--spring.datasource.url=" + postgres.ensureDatabase("scheduler_service"),
-                    "--server.port=" + options.httpPort, "--trellis.scheduler.data-root=" + data,
+                    "--server.port=" + options.httpPort, "--trellis.scheduler.data-root=" + data, tomcatBaseDir(home, "scheduler"),
                     "--trellis.scheduler.memo.checkpoint-url=http://127.0.0.1:" + options.checkpointPort));
             starting.add(CompletableFuture.supplyAsync(() -> run(SchedulerApplication.application(), common, schedulerArgs), starter));
             starting.add(CompletableFuture.supplyAsync(() -> run(CheckpointApplication.application(), common, List.of(
                     "--spring.datasource.url=" + postgres.ensureDatabase("checkpoint_service"),
-                    "--server.port=" + options.checkpointPort)), starter));
+                    "--server.port=" + options.checkpointPort, tomcatBaseDir(home, "checkpoint"))), starter));
             for (StackOptions.SiteSpec site : sites) {
                 starting.add(CompletableFuture.supplyAsync(() -> run(WorkerApplication.application(), common, List.of(
                         "--trellis.worker.site=" + site.name(), "--trellis.worker.slots=" + site.slots(),
                         "--trellis.worker.block-id=" + site.name() + "-standalone", "--trellis.worker.data-root=" + data,
-                        "--server.port=0")), starter));
+                        "--server.port=0", tomcatBaseDir(home, "worker-" + site.name()))), starter));
             }
             List<ConfigurableApplicationContext> services = starting.stream().map(CompletableFuture::join).toList();
             if (!withdraw(stopWhileStarting)) {
@@ -146,6 +146,15 @@ public final class StandaloneStack implements AutoCloseable {
         } finally {
             starter.shutdown();
         }
+    }
+
+    /**
+     * Tomcat's work directory for one service, in the stack's home: by default each start left a
+     * {@code tomcat.*} directory in the system's temporary directory, which its exit could not delete
+     * because Tomcat had written into it.
+     */
+    private static String tomcatBaseDir(Path home, String service) {
+        return "--server.tomcat.basedir=" + home.resolve("tomcat").resolve(service);
     }
 
     /** Stops, in the stack's order, whatever of a start has come up, once each part's start ended (a minute at most). */

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -59,6 +60,14 @@ class StandaloneModeTest {
                     WorkflowView.class);
             assertThat(again.status()).isEqualTo("SUCCEEDED");
             assertThat(again.tasks()).hasSize(7);
+            assertThat(home.resolve("tomcat")).as("each service's Tomcat works in the stack's home")
+                    .isDirectoryContaining("glob:**/scheduler").isDirectoryContaining("glob:**/checkpoint")
+                    .isDirectoryContaining("glob:**/worker-threads");
+            try (Stream<Path> temporary = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+                assertThat(temporary.map(path -> path.getFileName().toString()))
+                        .as("nothing of Tomcat's for the stack's ports left in the temporary directory, which no one cleans")
+                        .noneMatch(name -> name.startsWith("tomcat." + ports[0] + ".") || name.startsWith("tomcat." + ports[1] + "."));
+            }
             assertThat(System.getProperty(LoggingSystem.SYSTEM_PROPERTY))
                     .as("one Logback configuration for all the contexts: each resetting it while the others start can fail a start")
                     .isEqualTo(LoggingSystem.NONE);
