@@ -15,11 +15,13 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The scheduler's rows in Postgres. Writes are batched per engine step (one round trip for all
@@ -43,6 +45,17 @@ public class WorkflowStore {
     private static final int COPY_CHUNK_CHARS = 256 * 1024;
     /** What reads of {@code workflows} return: every column but the spec (see {@link #findWorkflow}). */
     private static final String ROW_COLUMNS = "id, name, status, labels, sealed, submitted_at, finished_at, task_count";
+    /** {@link #ROW_COLUMNS} of the workflows table as a listing names it, beside another table. */
+    private static final String LISTED_COLUMNS = Arrays.stream(ROW_COLUMNS.split(", ")).map(column -> "w." + column)
+            .collect(Collectors.joining(", "));
+    private static final String SUCCEEDED = "SUCCEEDED";
+    /** After the workflow's end is stamped, in the same transaction: the row it copies then carries the final status. */
+    private static final RowStatement<UUID> RECORD_UNSUCCESSFUL = new RowStatement<>("""
+            INSERT INTO unsuccessful_workflows (id, name, status, submitted_at)
+            SELECT id, name, status, submitted_at FROM workflows WHERE id = ?""", (ps, offset, id) -> {
+        ps.setObject(offset + 1, id);
+        return offset + 1;
+    });
 
     private static final RowStatement<WorkflowRow> INSERT_WORKFLOW = new RowStatement<>("""
             INSERT INTO workflows (id, name, status, spec, labels, sealed, submitted_at, task_count)
@@ -125,6 +138,7 @@ public class WorkflowStore {
             statements.add(taskStatement(UPSERT_TASK, at), taskEntries(step.changedTasks()));
             statements.add(UPSERT_ATTEMPT, step.attempts());
             statements.add(finishStatement(stamp), List.copyOf(step.finished().entrySet()));
+            statements.add(RECORD_UNSUCCESSFUL, unsuccessful(step.finished()));
             statements.execute();
             return stamp;
         }
@@ -165,6 +179,18 @@ public class WorkflowStore {
     /** Stamps the workflows' end, each with its final status, in one batch. */
     private void finishWorkflows(Map<UUID, String> statusById, Instant at) {
         inBatches(finishStatement(at), List.copyOf(statusById.entrySet()));
+        inBatches(RECORD_UNSUCCESSFUL, unsuccessful(statusById));
+    }
+
+    /** The ended workflows a listing by FAILED or CANCELLED finds through {@code unsuccessful_workflows}. */
+    private static List<UUID> unsuccessful(Map<UUID, String> statusById) {
+        List<UUID> unsuccessful = new ArrayList<>();
+        statusById.forEach((id, status) -> {
+            if (!SUCCEEDED.equals(status)) {
+                unsuccessful.add(id);
+            }
+        });
+        return unsuccessful;
     }
 
     private static RowStatement<Map.Entry<UUID, String>> finishStatement(Instant at) {
@@ -363,31 +389,36 @@ public class WorkflowStore {
     }
 
     /**
-     * Workflows as the listing says. Status is not indexed, so a listing by status walks an index
-     * newest first and filters; {@code submittedFrom} stops that walk early.
+     * Workflows as the listing says. Status is not indexed on {@code workflows}: a listing of RUNNING
+     * or SUCCEEDED ones walks an index newest first and filters ({@code submittedFrom} stops that walk
+     * early); one of FAILED or CANCELLED ones reads {@code unsuccessful_workflows} instead.
      */
     public List<WorkflowRow> listWorkflows(WorkflowListing listing) {
-        StringBuilder sql = new StringBuilder("SELECT " + ROW_COLUMNS + " FROM workflows WHERE true");
+        boolean unsuccessful = listing.status() != null && !SUCCEEDED.equals(listing.status()) && !"RUNNING".equals(listing.status());
+        String by = unsuccessful ? "u." : "w.";
+        StringBuilder sql = new StringBuilder("SELECT " + LISTED_COLUMNS + " FROM workflows w"
+                + (unsuccessful ? " JOIN unsuccessful_workflows u ON u.id = w.id" : "") + " WHERE true");
         List<Object> params = new ArrayList<>();
         if (listing.submittedFrom() != null) {
-            sql.append(" AND submitted_at >= ?");
+            sql.append(" AND ").append(by).append("submitted_at >= ?");
             params.add(Timestamp.from(listing.submittedFrom()));
         }
         if (listing.after() != null) {
             // The first condition bounds the index walk; the second keeps ties in id order.
             Timestamp afterSubmitted = Timestamp.from(listing.after().submittedAt());
-            sql.append(" AND submitted_at <= ? AND (submitted_at < ? OR id > ?)");
+            sql.append(" AND ").append(by).append("submitted_at <= ? AND (").append(by).append("submitted_at < ? OR ")
+                    .append(by).append("id > ?)");
             params.addAll(List.of(afterSubmitted, afterSubmitted, listing.after().id()));
         }
         if (listing.name() != null) {
-            sql.append(" AND name = ?");
+            sql.append(" AND ").append(by).append("name = ?");
             params.add(listing.name());
         }
         if (listing.status() != null) {
-            sql.append(" AND status = ?");
+            sql.append(" AND ").append(by).append("status = ?");
             params.add(listing.status());
         }
-        sql.append(" ORDER BY submitted_at DESC, id OFFSET ? LIMIT ?");
+        sql.append(" ORDER BY ").append(by).append("submitted_at DESC, ").append(by).append("id OFFSET ? LIMIT ?");
         params.add(listing.offset());
         params.add(listing.limit());
         return jdbc.sql(sql.toString()).params(params).query(WorkflowStore::workflowRow).list();

@@ -54,6 +54,31 @@ class WorkflowListingTest extends WorkflowApiTestBase {
         assertThat(ids(name, "FAILED")).isEmpty();
     }
 
+    /** Workflows that did not succeed are listed through a table of their own: each must reach it as it ends. */
+    @Test
+    void failedAndCancelledWorkflowsAreListedByTheirStatusNewestFirst() {
+        String name = "unsuccessful-" + UUID.randomUUID();
+        String failing = """
+                name: %s
+                apps:
+                  sum: {type: java, function: sum}
+                tasks:
+                  - {id: broken, app: sum, args: {values: not-a-list}}
+                """.formatted(name);
+        String firstFailed = api.awaitFinished(api.submit(failing).id()).id();
+        String cancelled = api.submitOpen(ONE_TASK.formatted(name)).id();
+        assertThat(api.http().post(WORKFLOWS + "/" + cancelled + "/cancel", "application/json", "").statusCode()).isEqualTo(202);
+        assertThat(api.awaitFinished(cancelled).status()).isEqualTo("CANCELLED");
+        String succeeded = api.awaitFinished(api.submit(ONE_TASK.formatted(name)).id()).id();
+        String secondFailed = api.awaitFinished(api.submit(failing).id()).id();
+
+        assertThat(ids(name, "FAILED")).containsExactly(secondFailed, firstFailed);
+        assertThat(ids(name, "failed")).containsExactly(secondFailed, firstFailed);
+        assertThat(ids(name, "CANCELLED")).containsExactly(cancelled);
+        assertThat(ids(name, "SUCCEEDED")).containsExactly(succeeded);
+        assertThat(page(name, "FAILED", secondFailed)).containsExactly(firstFailed);
+    }
+
     /** Workflows of one batch share their submission time, so pages after a workflow must break ties by id as the listing does. */
     @Test
     void pagesAfterTheLastWorkflowReadListEveryWorkflowOnceInOrder() {
@@ -105,7 +130,12 @@ class WorkflowListingTest extends WorkflowApiTestBase {
     }
 
     private List<String> page(String name, String after) {
-        HttpResponse<String> response = api.http().get(WORKFLOWS + "?name=" + name + "&size=2" + (after == null ? "" : "&after=" + after));
+        return page(name, null, after);
+    }
+
+    private List<String> page(String name, String status, String after) {
+        HttpResponse<String> response = api.http().get(WORKFLOWS + "?name=" + name + "&size=2" + (status == null ? "" : "&status=" + status)
+                + (after == null ? "" : "&after=" + after));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return List.of(WireCodec.readValue(response.body(), WorkflowView[].class)).stream().map(WorkflowView::id).toList();
     }
