@@ -83,7 +83,10 @@ public record SchedulerProperties(
             @DefaultValue("500ms") Duration tickInterval,
             @DefaultValue("10s") Duration workerTimeout,
             @DefaultValue("16") int taskTopicPartitions,
-            @DefaultValue("2") int reportConsumers) {
+            @DefaultValue(DEFAULT_REPORT_CONSUMERS) int reportConsumers) {
+
+        /** Also the listener's default, which reads the property itself. */
+        public static final String DEFAULT_REPORT_CONSUMERS = "2";
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.trellis.protocol.UnreadableMessageException;
 import dev.trellis.protocol.WireCodec;
 import dev.trellis.protocol.message.HeartbeatMessage;
 import dev.trellis.protocol.message.ResultMessage;
+import dev.trellis.scheduler.SchedulerProperties;
 import dev.trellis.scheduler.site.BlockRegistry;
 import dev.trellis.scheduler.workflow.WorkflowCoordinator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -43,7 +44,7 @@ class ReportListener {
     }
 
     @KafkaListener(id = "trellis-results", topics = Topics.RESULTS, groupId = "${trellis.scheduler.consumer-group:trellis-scheduler}", batch = "true",
-            concurrency = "${trellis.scheduler.dispatch.report-consumers:2}",
+            concurrency = "${trellis.scheduler.dispatch.report-consumers:" + SchedulerProperties.Dispatch.DEFAULT_REPORT_CONSUMERS + "}",
             properties = "max.poll.records=2000", containerPostProcessor = RESULTS_CONTAINER_SETUP)
     void onReports(List<ConsumerRecord<String, byte[]>> records) {
         List<ResultMessage> reports = new ArrayList<>(records.size());
