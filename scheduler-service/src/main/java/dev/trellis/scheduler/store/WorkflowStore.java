@@ -48,6 +48,7 @@ public class WorkflowStore {
     /** {@link #ROW_COLUMNS} of the workflows table as a listing names it, beside another table. */
     private static final String LISTED_COLUMNS = Arrays.stream(ROW_COLUMNS.split(", ")).map(column -> "w." + column)
             .collect(Collectors.joining(", "));
+    private static final String RUNNING = "RUNNING";
     private static final String SUCCEEDED = "SUCCEEDED";
     /** After the workflow's end is stamped, in the same transaction: the row it copies then carries the final status. */
     private static final RowStatement<UUID> RECORD_UNSUCCESSFUL = new RowStatement<>("""
@@ -186,11 +187,16 @@ public class WorkflowStore {
     private static List<UUID> unsuccessful(Map<UUID, String> statusById) {
         List<UUID> unsuccessful = new ArrayList<>();
         statusById.forEach((id, status) -> {
-            if (!SUCCEEDED.equals(status)) {
+            if (isUnsuccessful(status)) {
                 unsuccessful.add(id);
             }
         });
         return unsuccessful;
+    }
+
+    /** FAILED or CANCELLED: a workflow that ended and did not succeed, which {@code unsuccessful_workflows} holds. */
+    private static boolean isUnsuccessful(String status) {
+        return !SUCCEEDED.equals(status) && !RUNNING.equals(status);
     }
 
     private static RowStatement<Map.Entry<UUID, String>> finishStatement(Instant at) {
@@ -394,7 +400,7 @@ public class WorkflowStore {
      * early); one of FAILED or CANCELLED ones reads {@code unsuccessful_workflows} instead.
      */
     public List<WorkflowRow> listWorkflows(WorkflowListing listing) {
-        boolean unsuccessful = listing.status() != null && !SUCCEEDED.equals(listing.status()) && !"RUNNING".equals(listing.status());
+        boolean unsuccessful = listing.status() != null && isUnsuccessful(listing.status());
         String by = unsuccessful ? "u." : "w.";
         StringBuilder sql = new StringBuilder("SELECT " + LISTED_COLUMNS + " FROM workflows w"
                 + (unsuccessful ? " JOIN unsuccessful_workflows u ON u.id = w.id" : "") + " WHERE true");

@@ -84,7 +84,12 @@ public final class WorkflowApi {
     }
 
     List<WorkflowView> listByName(String name) {
-        HttpResponse<String> response = http.get(WORKFLOWS + "?name=" + name + "&size=500");
+        return list("name=" + name + "&size=500");
+    }
+
+    /** {@code GET /api/workflows?query}, checked to succeed. */
+    List<WorkflowView> list(String query) {
+        HttpResponse<String> response = http.get(WORKFLOWS + "?" + query);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return List.of(WireCodec.readValue(response.body(), WorkflowView[].class));
     }

@@ -1,6 +1,5 @@
 package dev.trellis.scheduler.workflow;
 
-import dev.trellis.protocol.WireCodec;
 import dev.trellis.protocol.api.WorkflowView;
 import dev.trellis.scheduler.SchedulerIntegrationTest;
 import org.junit.jupiter.api.Test;
@@ -133,16 +132,16 @@ class WorkflowListingTest extends WorkflowApiTestBase {
         return page(name, null, after);
     }
 
+    /** A page of two. */
     private List<String> page(String name, String status, String after) {
-        HttpResponse<String> response = api.http().get(WORKFLOWS + "?name=" + name + "&size=2" + (status == null ? "" : "&status=" + status)
-                + (after == null ? "" : "&after=" + after));
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return List.of(WireCodec.readValue(response.body(), WorkflowView[].class)).stream().map(WorkflowView::id).toList();
+        return ids(name, status, "&size=2" + (after == null ? "" : "&after=" + after));
     }
 
     private List<String> ids(String name, String status) {
-        HttpResponse<String> response = api.http().get(WORKFLOWS + "?name=" + name + (status == null ? "" : "&status=" + status));
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return List.of(WireCodec.readValue(response.body(), WorkflowView[].class)).stream().map(WorkflowView::id).toList();
+        return ids(name, status, "");
+    }
+
+    private List<String> ids(String name, String status, String more) {
+        return api.list("name=" + name + (status == null ? "" : "&status=" + status) + more).stream().map(WorkflowView::id).toList();
     }
 }
